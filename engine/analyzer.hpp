@@ -1,0 +1,71 @@
+#pragma once
+// The analyzer interface: a const per-frame computation plus an optional in-order fold.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/field.hpp"
+#include "engine/frame.hpp"
+#include "engine/neighbor_list.hpp"
+#include "engine/voronoi.hpp"
+
+namespace mgs {
+
+// What an analyzer asks the engine to build for each frame.
+struct Needs {
+  double neighbor_cutoff = 0.0;               // 0: no neighbor list
+  std::optional<VoronoiOptions> voronoi;      // tessellation with these options
+};
+
+// Services the engine built for one frame; analyzers read them, never build them.
+class FrameContext {
+ public:
+  FrameContext(const Frame& frame, const std::vector<TypeInfo>& types, const CellList& cells,
+               const NeighborList* neighbors, const std::vector<const Tessellation*>& voronoi)
+      : frame_(frame), types_(types), cells_(cells), neighbors_(neighbors), voronoi_(voronoi) {}
+
+  const Frame& frame() const { return frame_; }
+  const std::vector<TypeInfo>& types() const { return types_; }
+  const CellList& cells() const { return cells_; }
+  // The shared neighbor list; its cutoff is the largest any analyzer asked for.
+  const NeighborList& neighbors() const;
+  // The tessellation built with exactly these options (declared through needs()).
+  const Tessellation& voronoi(const VoronoiOptions& options) const;
+
+ private:
+  const Frame& frame_;
+  const std::vector<TypeInfo>& types_;
+  const CellList& cells_;
+  const NeighborList* neighbors_;
+  const std::vector<const Tessellation*>& voronoi_;
+};
+
+struct FrameInfo {
+  std::size_t index = 0;  // position in the selected frame sequence
+  std::int64_t timestep = 0;
+};
+
+class Analyzer {
+ public:
+  explicit Analyzer(std::string label) : label_(std::move(label)) {}
+  virtual ~Analyzer() = default;
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  const std::string& label() const { return label_; }
+  virtual Needs needs() const = 0;
+  // Runs concurrently on many frames: must not touch mutable state.
+  virtual FrameResult compute(const FrameContext& context) const = 0;
+  // Called serially in frame order after compute(); may fold cross-frame state.
+  virtual void consume(const FrameInfo&, FrameResult&) {}
+  // Fields that need the whole run (written as one final frame); nullopt if none.
+  virtual std::optional<FrameResult> finish() { return std::nullopt; }
+
+ private:
+  std::string label_;
+};
+
+}  // namespace mgs

@@ -1,0 +1,77 @@
+#pragma once
+// Spatial binning of atoms in fractional coordinates, valid for any cell tilt. Answers "all atoms
+// (with their periodic image) within R of a point" for any R, including R beyond half the cell,
+// by visiting a bin once per periodic image that can hold a neighbor.
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "engine/box.hpp"
+
+namespace mgs {
+
+using Image = std::array<std::int8_t, 3>;
+
+class CellList {
+ public:
+  // `bin_size` is the target bin thickness (Å); bins are at least this thick.
+  CellList(const Box& box, const std::vector<Vec3>& positions, double bin_size);
+
+  const Box& box() const { return box_; }
+  std::size_t size() const { return atoms_.size(); }
+
+  // Calls f(j, image, delta, r2) for every atom j and periodic image with
+  // |pos[j] + h*image - p| <= radius. Visiting order is deterministic (bin by bin, index order).
+  template <class F>
+  void for_each_within(const Vec3& p, double radius, F&& f) const;
+
+ private:
+  Box box_;
+  std::array<int, 3> nbins_{};
+  std::vector<std::uint32_t> bin_start_;  // CSR over bins
+  std::vector<std::uint32_t> atoms_;      // atom indices in bin order
+  std::vector<Vec3> binned_pos_;          // positions in bin order (cache friendly)
+};
+
+template <class F>
+void CellList::for_each_within(const Vec3& p, double radius, F&& f) const {
+  const Vec3 s = box_.to_fractional(p);
+  std::array<int, 3> lo{}, hi{};
+  for (int k = 0; k < 3; ++k) {
+    const double reach = radius / box_.perpendicular_width(k);
+    lo[k] = static_cast<int>(std::floor((s[k] - reach) * nbins_[k]));
+    hi[k] = static_cast<int>(std::floor((s[k] + reach) * nbins_[k]));
+    if (!box_.periodic(k)) {
+      // Atoms beyond a non-periodic face live in the edge bins, so clamp rather than clip.
+      lo[k] = std::clamp(lo[k], 0, nbins_[k] - 1);
+      hi[k] = std::clamp(hi[k], 0, nbins_[k] - 1);
+    }
+  }
+  const double r2max = radius * radius;
+  const Mat3& h = box_.cell();
+  for (int bz = lo[2]; bz <= hi[2]; ++bz) {
+    const int iz = ((bz % nbins_[2]) + nbins_[2]) % nbins_[2];
+    const int nz = (bz - iz) / nbins_[2];
+    for (int by = lo[1]; by <= hi[1]; ++by) {
+      const int iy = ((by % nbins_[1]) + nbins_[1]) % nbins_[1];
+      const int ny = (by - iy) / nbins_[1];
+      for (int bx = lo[0]; bx <= hi[0]; ++bx) {
+        const int ix = ((bx % nbins_[0]) + nbins_[0]) % nbins_[0];
+        const int nx = (bx - ix) / nbins_[0];
+        const Vec3 shift = h * Vec3(nx, ny, nz) - p;
+        const std::size_t bin =
+            (static_cast<std::size_t>(iz) * nbins_[1] + iy) * nbins_[0] + static_cast<std::size_t>(ix);
+        const Image image{static_cast<std::int8_t>(nx), static_cast<std::int8_t>(ny),
+                          static_cast<std::int8_t>(nz)};
+        for (std::uint32_t k = bin_start_[bin]; k < bin_start_[bin + 1]; ++k) {
+          const Vec3 d = binned_pos_[k] + shift;
+          const double r2 = d.squaredNorm();
+          if (r2 <= r2max) f(atoms_[k], image, d, r2);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace mgs

@@ -1,0 +1,160 @@
+// The mgscope command line: run, info, analyzers.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "engine/errors.hpp"
+#include "engine/registry.hpp"
+#include "engine/cli/progress.hpp"
+#include "io/config.hpp"
+#include "io/lammps_dump.hpp"
+
+namespace {
+
+using namespace mgs;
+
+nlohmann::json run_info(const io::RunConfig& cfg) {
+  nlohmann::json info;
+  info["mgscope"] = {{"version", MGS_VERSION}};
+  info["run_file"] = cfg.file.string();
+  info["input"] = {{"paths", cfg.input.paths},
+                   {"frames", {{"start", cfg.input.frames.start},
+                               {"step", cfg.input.frames.step},
+                               {"stop", cfg.input.frames.stop ? nlohmann::json(*cfg.input.frames.stop)
+                                                              : nlohmann::json()}}}};
+  nlohmann::json analyzers = nlohmann::json::array();
+  for (const auto& a : cfg.analyzers) {
+    analyzers.push_back({{"type", a.type}, {"label", a.label}, {"params", a.params}});
+  }
+  info["analyzers"] = std::move(analyzers);
+  return info;
+}
+
+int command_run(const std::string& run_file, int threads, bool quiet) {
+  const io::RunConfig cfg = io::load_run_config(run_file);
+  const RunContext run{cfg.types};
+  std::vector<std::unique_ptr<Analyzer>> analyzers;
+  for (const auto& a : cfg.analyzers) {
+    analyzers.push_back(Registry::instance().find(a.type)->make(a.params, a.label, run));
+  }
+  auto source = io::open_trajectory(cfg.input);
+  std::vector<std::unique_ptr<FrameSink>> sinks;
+  const nlohmann::json info = run_info(cfg);
+  for (const auto& o : cfg.outputs) sinks.push_back(io::make_sink(o, info));
+
+  PipelineOptions options;
+  options.threads = threads > 0 ? threads : cfg.threads;
+  options.types = cfg.types;
+  cli::ProgressBar bar(!quiet && ::isatty(STDERR_FILENO));
+  options.progress = [&](std::size_t done, std::size_t total, std::size_t atoms) {
+    bar.update(done, total, atoms);
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  run_pipeline(*source, analyzers, sinks, options);
+  bar.finish();
+  if (!quiet) {
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    fmt::print(stderr, "mgscope: {} frame(s) in {:.2f} s\n", source->frame_count(), secs);
+    for (const auto& o : cfg.outputs) fmt::print(stderr, "  wrote {} ({})\n", o.path.string(), o.format);
+  }
+  return 0;
+}
+
+int command_info(const std::string& file) {
+  const io::DumpIndex index(file);
+  const auto& frames = index.frames();
+  std::string buffer;
+  const auto text = index.text(0, buffer);
+  const Frame first = io::parse_dump_frame(text, file, frames.front().first_line);
+  const auto columns = io::dump_columns(text, file, frames.front().first_line);
+  fmt::print("file:       {}{}\n", file, index.compressed() ? " (gzip)" : "");
+  fmt::print("frames:     {}\n", frames.size());
+  fmt::print("timesteps:  {} .. {}", frames.front().timestep, frames.back().timestep);
+  if (frames.size() > 1) {
+    const auto step = frames[1].timestep - frames[0].timestep;
+    bool uniform = true;
+    for (std::size_t k = 1; k < frames.size(); ++k) uniform &= frames[k].timestep - frames[k - 1].timestep == step;
+    if (uniform) fmt::print(" (every {})", step);
+  }
+  fmt::print("\n");
+  std::uint64_t amin = frames.front().atoms, amax = amin;
+  for (const auto& f : frames) amin = std::min(amin, f.atoms), amax = std::max(amax, f.atoms);
+  if (amin == amax) fmt::print("atoms:      {}\n", amin);
+  else fmt::print("atoms:      {} .. {} (varies between frames)\n", amin, amax);
+  fmt::print("columns:    {}\n", fmt::join(columns, " "));
+  const Box& b = first.box;
+  fmt::print("box:        {} (boundary {} {} {}), volume {:.6g} Å^3\n",
+             b.is_orthogonal() ? "orthogonal" : (b.is_lower_triangular() ? "triclinic" : "general triclinic"),
+             first.boundary[0], first.boundary[1], first.boundary[2], b.volume());
+  const char* names[3] = {"a", "b", "c"};
+  for (int k = 0; k < 3; ++k) {
+    fmt::print("  {} = ({:.10g}, {:.10g}, {:.10g})\n", names[k], b.cell()(0, k), b.cell()(1, k), b.cell()(2, k));
+  }
+  fmt::print("  origin = ({:.10g}, {:.10g}, {:.10g})\n", b.origin()[0], b.origin()[1], b.origin()[2]);
+  std::vector<std::size_t> per_type(static_cast<std::size_t>(first.max_type()) + 1, 0);
+  for (int t : first.type) ++per_type[static_cast<std::size_t>(t)];
+  fmt::print("types (first frame):");
+  for (std::size_t t = 1; t < per_type.size(); ++t) {
+    if (!per_type[t]) continue;
+    const std::string name = t < first.type_names.size() ? first.type_names[t] : "";
+    fmt::print(" {}{}: {}", t, name.empty() ? "" : " (" + name + ")", per_type[t]);
+  }
+  fmt::print("\n");
+  if (first.ids_generated) fmt::print("note:       no id column; atoms are numbered in file order\n");
+  return 0;
+}
+
+int command_analyzers() {
+  for (const auto* spec : Registry::instance().all()) {
+    fmt::print("{}\n  {}\n", spec->name, spec->doc);
+    for (const auto& p : spec->params) {
+      std::string def = p.default_value.is_null() ? (p.is_optional ? "optional" : "required")
+                                                  : "default " + p.default_value.dump();
+      fmt::print("  {:<26} {:<8} {:<18} {}{}\n", p.key, kind_name(p.kind), def,
+                 p.unit.empty() ? "" : "[" + p.unit + "] ", p.doc);
+    }
+    fmt::print("\n");
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mgscope: post-processing of LAMMPS simulations of metallic glasses"};
+  app.set_version_flag("--version", std::string("mgscope ") + MGS_VERSION);
+  app.require_subcommand(1);
+
+  std::string run_file;
+  int threads = 0;
+  bool quiet = false;
+  auto* run = app.add_subcommand("run", "run the analyses described by a JSON run file");
+  run->add_option("run_file", run_file, "JSON run file")->required();
+  run->add_option("--threads,-t", threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  run->add_flag("--quiet,-q", quiet, "no progress bar or messages");
+
+  std::string info_file;
+  auto* info = app.add_subcommand("info", "describe a LAMMPS dump: frames, atoms, box, columns");
+  info->add_option("file", info_file, "dump file (plain or .gz)")->required();
+
+  auto* list = app.add_subcommand("analyzers", "list analyzers with their parameters");
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*run) return command_run(run_file, threads, quiet);
+    if (*info) return command_info(info_file);
+    if (*list) return command_analyzers();
+  } catch (const ConfigError& e) {
+    fmt::print(stderr, "mgscope: error: {}: {}\n", run_file, e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "mgscope: error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}

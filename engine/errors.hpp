@@ -1,0 +1,38 @@
+#pragma once
+// Error types that carry their context to the CLI, which prints them as one line.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace mgs {
+
+// A problem with an input file: which file, which line (0 when unknown), what was expected.
+class InputError : public std::runtime_error {
+ public:
+  InputError(std::string file, std::int64_t line, const std::string& what);
+  const std::string& file() const { return file_; }
+  std::int64_t line() const { return line_; }
+
+ private:
+  std::string file_;
+  std::int64_t line_;
+};
+
+// A problem with the run description: the JSON path (e.g. `analyzers[1].cutof`) and what is wrong.
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(std::string json_path, const std::string& what);
+  const std::string& json_path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A physically or numerically impossible situation found while computing (e.g. two atoms at the
+// same position make the Voronoi cell undefined).
+class ComputeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace mgs

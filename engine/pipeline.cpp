@@ -1,0 +1,157 @@
+#include "engine/pipeline.hpp"
+
+#include <fmt/format.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/errors.hpp"
+
+namespace mgs {
+
+namespace {
+
+struct Work {
+  RawFrame raw;
+  std::shared_ptr<const Frame> frame;
+  std::vector<AnalyzerResult> results;
+  std::vector<std::string> chunks;
+};
+
+double bin_size_for(const Frame& frame, double cutoff) {
+  const double spacing =
+      std::cbrt(frame.box.volume() / static_cast<double>(std::max<std::size_t>(1, frame.size())));
+  return std::max(1.5 * spacing, 0.5 * cutoff);
+}
+
+}  // namespace
+
+std::vector<AnalyzerResult> compute_frame(const Frame& frame,
+                                          const std::vector<std::unique_ptr<Analyzer>>& analyzers,
+                                          const std::vector<TypeInfo>& types) {
+  double cutoff = 0.0;
+  std::vector<VoronoiOptions> voronoi_options;
+  for (const auto& a : analyzers) {
+    const Needs needs = a->needs();
+    cutoff = std::max(cutoff, needs.neighbor_cutoff);
+    if (needs.voronoi &&
+        std::find(voronoi_options.begin(), voronoi_options.end(), *needs.voronoi) ==
+            voronoi_options.end()) {
+      voronoi_options.push_back(*needs.voronoi);
+    }
+  }
+  const CellList cells(frame.box, frame.pos, bin_size_for(frame, cutoff));
+  std::optional<NeighborList> neighbors;
+  if (cutoff > 0.0) neighbors.emplace(cells, frame.pos, cutoff);
+  std::vector<Tessellation> tessellations;
+  tessellations.reserve(voronoi_options.size());
+  for (const auto& o : voronoi_options) {
+    tessellations.push_back(compute_tessellation(cells, frame.pos, frame.type, o));
+  }
+  std::vector<const Tessellation*> tess_ptrs;
+  for (const auto& t : tessellations) tess_ptrs.push_back(&t);
+  const FrameContext context(frame, types, cells, neighbors ? &*neighbors : nullptr, tess_ptrs);
+  std::vector<AnalyzerResult> results;
+  results.reserve(analyzers.size());
+  for (const auto& a : analyzers) {
+    FrameResult r = a->compute(context);
+    for (const auto& f : r.fields) {
+      if (f.size() != frame.size()) {
+        throw std::logic_error(fmt::format("analyzer {} returned {} values for field {} of a "
+                                           "{}-atom frame",
+                                           a->label(), f.size(), f.name, frame.size()));
+      }
+    }
+    results.push_back({a->label(), std::move(r)});
+  }
+  return results;
+}
+
+nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Analyzer>>& analyzers,
+                            std::vector<std::unique_ptr<FrameSink>>& sinks,
+                            const PipelineOptions& options) {
+  const int threads =
+      options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
+  tbb::task_arena arena(threads);
+  const std::size_t total = source.frame_count();
+  nlohmann::json frames = nlohmann::json::array();
+  std::size_t done = 0, atoms_done = 0;
+  std::shared_ptr<const Frame> last_frame;
+  FrameInfo last_info;
+  try {
+    arena.execute([&] {
+      tbb::parallel_pipeline(
+          static_cast<std::size_t>(threads) + 1,
+          tbb::make_filter<void, std::shared_ptr<Work>>(
+              tbb::filter_mode::serial_in_order,
+              [&](tbb::flow_control& fc) -> std::shared_ptr<Work> {
+                auto raw = source.next();
+                if (!raw) {
+                  fc.stop();
+                  return nullptr;
+                }
+                auto w = std::make_shared<Work>();
+                w->raw = std::move(*raw);
+                return w;
+              }) &
+              tbb::make_filter<std::shared_ptr<Work>, std::shared_ptr<Work>>(
+                  tbb::filter_mode::parallel,
+                  [&](std::shared_ptr<Work> w) {
+                    w->frame = std::make_shared<const Frame>(source.parse(w->raw));
+                    w->raw.owned.clear();
+                    w->raw.owned.shrink_to_fit();
+                    w->results = compute_frame(*w->frame, analyzers, options.types);
+                    FrameRecord rec{{w->raw.index, w->frame->timestep}, w->frame, {}, false};
+                    rec.results = std::move(w->results);
+                    for (const auto& s : sinks) w->chunks.push_back(s->format(rec));
+                    w->results = std::move(rec.results);
+                    return w;
+                  }) &
+              tbb::make_filter<std::shared_ptr<Work>, void>(
+                  tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Work> w) {
+                    const FrameInfo info{w->raw.index, w->frame->timestep};
+                    nlohmann::json entry = {{"index", info.index},
+                                            {"timestep", info.timestep},
+                                            {"atoms", w->frame->size()}};
+                    for (std::size_t a = 0; a < analyzers.size(); ++a) {
+                      analyzers[a]->consume(info, w->results[a].result);
+                      entry["analyzers"][w->results[a].label] = w->results[a].result.summary;
+                    }
+                    frames.push_back(std::move(entry));
+                    FrameRecord rec{info, w->frame, std::move(w->results), false};
+                    for (std::size_t s = 0; s < sinks.size(); ++s) {
+                      sinks[s]->append(rec, std::move(w->chunks[s]));
+                    }
+                    last_frame = w->frame;
+                    last_info = info;
+                    ++done;
+                    atoms_done += w->frame->size();
+                    if (options.progress) options.progress(done, total, atoms_done);
+                  }));
+    });
+    if (done == 0) throw InputError("", 0, "no frames selected from the input");
+    // Cross-frame results travel as one final frame on the last frame's positions.
+    FrameRecord final_rec{last_info, last_frame, {}, true};
+    nlohmann::json final_summary = nlohmann::json::object();
+    for (auto& a : analyzers) {
+      if (auto r = a->finish()) {
+        final_summary[a->label()] = r->summary;
+        final_rec.results.push_back({a->label(), std::move(*r)});
+      }
+    }
+    if (!final_rec.results.empty()) {
+      for (auto& s : sinks) s->append(final_rec, s->format(final_rec));
+    }
+    nlohmann::json summary = {{"frames", std::move(frames)}};
+    if (!final_summary.empty()) summary["final"] = std::move(final_summary);
+    for (auto& s : sinks) s->commit(summary);
+    return summary;
+  } catch (...) {
+    for (auto& s : sinks) s->abort();
+    throw;
+  }
+}
+
+}  // namespace mgs

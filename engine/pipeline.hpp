@@ -1,0 +1,81 @@
+#pragma once
+// The frame pipeline: in-order read, parallel parse + services + compute + formatting,
+// in-order fold and write. Frames in flight are bounded, so memory does not grow with the run.
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/analyzer.hpp"
+
+namespace mgs {
+
+// The raw text of one frame, handed from the serial reader stage to a parallel parser.
+struct RawFrame {
+  std::size_t index = 0;      // position in the selected sequence
+  std::string file;           // for error messages
+  std::int64_t first_line = 1;  // line number of the chunk's first line in `file`
+  std::string owned;          // the text, when it had to be copied (e.g. decompressed)
+  std::string_view mapped;    // the text, when it lives in a mapped file
+  std::string_view text() const { return owned.empty() ? mapped : std::string_view(owned); }
+};
+
+class FrameSource {
+ public:
+  virtual ~FrameSource() = default;
+  // Number of frames that next() will deliver.
+  virtual std::size_t frame_count() const = 0;
+  // Serial: the next selected frame's text, or nullopt at the end.
+  virtual std::optional<RawFrame> next() = 0;
+  // Thread-safe: parse one frame's text.
+  virtual Frame parse(const RawFrame& raw) const = 0;
+};
+
+struct AnalyzerResult {
+  std::string label;
+  FrameResult result;
+};
+
+struct FrameRecord {
+  FrameInfo info;
+  std::shared_ptr<const Frame> frame;
+  std::vector<AnalyzerResult> results;
+  bool final = false;  // the extra frame that carries results of finish()
+};
+
+// An output. format() runs in the parallel stage (e.g. text formatting of a big frame);
+// append() receives the chunks serially in frame order; commit() publishes the file (write to
+// a temporary file, rename on success); abort() removes the temporary file.
+class FrameSink {
+ public:
+  virtual ~FrameSink() = default;
+  virtual std::string format(const FrameRecord& record) const = 0;
+  virtual void append(const FrameRecord& record, std::string chunk) = 0;
+  virtual void commit(const nlohmann::json& run_summary) = 0;
+  virtual void abort() noexcept = 0;
+};
+
+struct PipelineOptions {
+  int threads = 0;  // 0: all cores
+  std::vector<TypeInfo> types;
+  // Called serially after each frame: (frames done, frames total, atoms done).
+  std::function<void(std::size_t, std::size_t, std::size_t)> progress;
+};
+
+// Runs the analyzers over every frame of `source` and feeds the sinks. Returns the run summary
+// (per-frame scalars of every analyzer). On any error the sinks are aborted and the error
+// rethrown.
+nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Analyzer>>& analyzers,
+                            std::vector<std::unique_ptr<FrameSink>>& sinks,
+                            const PipelineOptions& options);
+
+// Builds the services that `analyzers` need for `frame` and runs every compute(). Exposed for
+// tests and for reference-frame preparation.
+std::vector<AnalyzerResult> compute_frame(const Frame& frame,
+                                          const std::vector<std::unique_ptr<Analyzer>>& analyzers,
+                                          const std::vector<TypeInfo>& types);
+
+}  // namespace mgs

@@ -1,0 +1,231 @@
+#include "io/config.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "engine/errors.hpp"
+#include "engine/params.hpp"
+#include "engine/registry.hpp"
+
+namespace mgs::io {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::filesystem::path resolve(const std::filesystem::path& base, const std::string& p) {
+  const std::filesystem::path path(p);
+  return path.is_absolute() ? path : base / path;
+}
+
+const std::vector<ParamSpec>& top_specs() {
+  static const std::vector<ParamSpec> specs{
+      ParamSpec("input", ParamKind::Object, nullptr, "", "what to read"),
+      ParamSpec("analyzers", ParamKind::Array, nullptr, "", "analyzers to run, in order"),
+      ParamSpec("outputs", ParamKind::Array, json::array(), "", "files to write"),
+      ParamSpec("threads", ParamKind::Integer, 0, "", "worker threads (0: all cores)").at_least(0),
+      ParamSpec("$schema", ParamKind::String, nullptr, "", "JSON schema reference (ignored)").optional(),
+      ParamSpec("description", ParamKind::String, nullptr, "", "free text (ignored)").optional(),
+  };
+  return specs;
+}
+
+const std::vector<ParamSpec>& input_specs() {
+  static const std::vector<ParamSpec> specs{
+      ParamSpec("path", ParamKind::Any, nullptr, "", "a file, a glob pattern, or a list of them"),
+      ParamSpec("format", ParamKind::String, "", "", "lammps_dump or lammps_data (default: from the name)")
+          .one_of({"", "lammps_dump", "lammps_data"}),
+      ParamSpec("frames", ParamKind::Object, json::object(), "", "frame selection {start, stop, step}"),
+      ParamSpec("types", ParamKind::Object, json::object(), "", "per type: {element, mass, radius}"),
+  };
+  return specs;
+}
+
+const std::vector<ParamSpec>& frame_specs() {
+  static const std::vector<ParamSpec> specs{
+      ParamSpec("start", ParamKind::Integer, 0, "", "first frame (0-based)").at_least(0),
+      ParamSpec("stop", ParamKind::Integer, nullptr, "", "stop before this frame (default: all)")
+          .optional()
+          .at_least(0),
+      ParamSpec("step", ParamKind::Integer, 1, "", "take every step-th frame").at_least(1),
+  };
+  return specs;
+}
+
+const std::vector<ParamSpec>& type_specs() {
+  static const std::vector<ParamSpec> specs{
+      ParamSpec("element", ParamKind::String, nullptr, "", "element symbol").optional(),
+      ParamSpec("mass", ParamKind::Number, nullptr, "g/mol", "atomic mass").optional().at_least(0),
+      ParamSpec("radius", ParamKind::Number, nullptr, "Å", "atomic radius").optional().at_least(0),
+  };
+  return specs;
+}
+
+const std::vector<ParamSpec>& output_specs() {
+  static const std::vector<ParamSpec> specs{
+      ParamSpec("format", ParamKind::String, nullptr, "", "lammps_dump, csv or json"),
+      ParamSpec("path", ParamKind::String, nullptr, "", "output file (relative to the run file)"),
+      ParamSpec("fields", ParamKind::Array, json::array(), "", "per-atom columns to write (default: all)"),
+  };
+  return specs;
+}
+
+InputSpec parse_input(const json& in, const std::filesystem::path& base, std::vector<TypeInfo>& types) {
+  const json v = validate_params(in, input_specs(), "input");
+  InputSpec spec;
+  const json& p = v["path"];
+  if (p.is_string()) {
+    spec.paths.push_back(resolve(base, p.get<std::string>()).string());
+  } else if (p.is_array() && !p.empty()) {
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (!p[i].is_string()) throw ConfigError(fmt::format("input.path[{}]", i), "expected a string");
+      spec.paths.push_back(resolve(base, p[i].get<std::string>()).string());
+    }
+  } else {
+    throw ConfigError("input.path", "expected a file name, a glob pattern or a non-empty list");
+  }
+  spec.format = v["format"].get<std::string>();
+  const json f = validate_params(v["frames"], frame_specs(), "input.frames");
+  spec.frames.start = f["start"].get<std::size_t>();
+  spec.frames.step = f["step"].get<std::size_t>();
+  if (f.contains("stop")) spec.frames.stop = f["stop"].get<std::size_t>();
+  for (const auto& [key, value] : v["types"].items()) {
+    const std::string path = "input.types." + key;
+    std::size_t t = 0;
+    try {
+      std::size_t used = 0;
+      t = std::stoul(key, &used);
+      if (used != key.size()) t = 0;
+    } catch (const std::exception&) {
+      t = 0;
+    }
+    if (t == 0 || t > 10000) throw ConfigError(path, "expected an atom type number >= 1 as key");
+    const json tv = validate_params(value, type_specs(), path);
+    if (types.size() <= t) types.resize(t + 1);
+    if (tv.contains("element")) types[t].element = tv["element"].get<std::string>();
+    if (tv.contains("mass")) types[t].mass = tv["mass"].get<double>();
+    if (tv.contains("radius")) types[t].radius = tv["radius"].get<double>();
+  }
+  spec.type_elements.resize(types.size());
+  for (std::size_t t = 0; t < types.size(); ++t) spec.type_elements[t] = types[t].element;
+  return spec;
+}
+
+}  // namespace
+
+RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_dir,
+                           const std::filesystem::path& file) {
+  const json top = validate_params(doc, top_specs(), "");
+  RunConfig cfg;
+  cfg.file = file;
+  cfg.input = parse_input(top["input"], base_dir, cfg.types);
+  cfg.threads = top["threads"].get<int>();
+  const RunContext run{cfg.types};
+
+  std::set<std::string> labels;
+  const json& analyzers = top["analyzers"];
+  for (std::size_t i = 0; i < analyzers.size(); ++i) {
+    const std::string path = fmt::format("analyzers[{}]", i);
+    const json& a = analyzers[i];
+    if (!a.is_object()) throw ConfigError(path, "expected an object with a \"type\"");
+    if (!a.contains("type") || !a["type"].is_string()) {
+      throw ConfigError(path + ".type", "missing analyzer type (see `mgscope analyzers`)");
+    }
+    const std::string type = a["type"].get<std::string>();
+    const AnalyzerSpec* spec = Registry::instance().find(type);
+    if (!spec) {
+      std::vector<std::string> names;
+      for (const auto* s : Registry::instance().all()) names.push_back(s->name);
+      const std::string near = closest_key(type, names);
+      throw ConfigError(path + ".type",
+                        fmt::format("unknown analyzer \"{}\"{}", type,
+                                    near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near)));
+    }
+    AnalyzerConfig ac;
+    ac.type = type;
+    ac.json_path = path;
+    ac.params = validate_params(a, spec->params, path, {"type", "label"});
+    ac.params.erase("type");
+    if (ac.params.contains("label")) {
+      if (!ac.params["label"].is_string() || ac.params["label"].get<std::string>().empty()) {
+        throw ConfigError(path + ".label", "expected a non-empty string");
+      }
+      ac.label = ac.params["label"].get<std::string>();
+      ac.params.erase("label");
+    } else {
+      ac.label = type;
+    }
+    if (ac.label.find_first_of(" \t\n,") != std::string::npos) {
+      throw ConfigError(path + ".label", "labels name output columns: no spaces or commas");
+    }
+    if (!labels.insert(ac.label).second) {
+      throw ConfigError(path + ".label",
+                        fmt::format("label \"{}\" is used twice; give each instance its own label", ac.label));
+    }
+    // Construct once now so that parameter errors surface before any file is read.
+    spec->make(ac.params, ac.label, run);
+    cfg.analyzers.push_back(std::move(ac));
+  }
+
+  const json& outputs = top["outputs"];
+  std::set<std::filesystem::path> out_paths;
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const std::string path = fmt::format("outputs[{}]", i);
+    const json o = validate_params(outputs[i], output_specs(), path);
+    OutputSpec spec;
+    spec.format = o["format"].get<std::string>();
+    const auto& formats = output_formats();
+    if (std::find(formats.begin(), formats.end(), spec.format) == formats.end()) {
+      const std::string near = closest_key(spec.format, formats);
+      throw ConfigError(path + ".format",
+                        fmt::format("unknown output format \"{}\"{}; known: {}", spec.format,
+                                    near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near),
+                                    fmt::join(formats, ", ")));
+    }
+    spec.path = std::filesystem::absolute(resolve(base_dir, o["path"].get<std::string>())).lexically_normal();
+    for (const auto& f : o["fields"]) {
+      if (!f.is_string()) throw ConfigError(path + ".fields", "expected a list of column names");
+      spec.fields.push_back(f.get<std::string>());
+    }
+    if (!out_paths.insert(spec.path).second) {
+      throw ConfigError(path + ".path", "two outputs write the same file");
+    }
+    for (const auto& in : cfg.input.paths) {
+      std::error_code ec;
+      if (std::filesystem::equivalent(in, spec.path, ec) ||
+          std::filesystem::absolute(in).lexically_normal() == spec.path) {
+        throw ConfigError(path + ".path", fmt::format("refusing to overwrite the input file {}", in));
+      }
+    }
+    cfg.outputs.push_back(std::move(spec));
+  }
+  return cfg;
+}
+
+RunConfig load_run_config(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path.string(), 0, "cannot open the run file");
+  json doc;
+  try {
+    doc = json::parse(in);
+  } catch (const json::parse_error& e) {
+    // nlohmann reports a byte offset; turn it into a line number for the user.
+    std::ifstream again(path);
+    std::stringstream ss;
+    ss << again.rdbuf();
+    const std::string text = ss.str();
+    const std::size_t upto = std::min<std::size_t>(e.byte, text.size());
+    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(upto), '\n');
+    std::string what = e.what();
+    const auto colon = what.find("]: ");
+    if (colon != std::string::npos) what = what.substr(colon + 3);
+    throw InputError(path.string(), line, "expected valid JSON: " + what);
+  }
+  auto base = std::filesystem::absolute(path).parent_path();
+  return parse_run_config(doc, base, path);
+}
+
+}  // namespace mgs::io

@@ -1,0 +1,523 @@
+// Parsing of one LAMMPS dump frame: header items, box conversion, atom lines (in parallel for
+// big frames), coordinate kinds, sorting by id.
+#include "io/lammps_dump.hpp"
+
+#include <fmt/format.h>
+#include <tbb/parallel_sort.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <numeric>
+
+#include "engine/errors.hpp"
+#include "engine/parallel.hpp"
+#include "io/text_scan.hpp"
+
+namespace mgs::io {
+
+namespace {
+
+enum class Role { Id, Type, Element, X, Y, Z, IX, IY, IZ, Extra };
+enum class CoordKind { Wrapped, Unwrapped, Scaled, ScaledUnwrapped };
+
+struct Header {
+  std::int64_t timestep = 0;
+  std::optional<double> time;
+  std::string units;
+  std::uint64_t atoms = 0;
+  std::optional<Box> box;
+  std::array<std::string, 3> boundary{"pp", "pp", "pp"};
+  std::vector<std::string> columns;
+  std::int64_t atoms_line = 0;  // line of ITEM: ATOMS
+  std::size_t atoms_offset = 0;  // byte offset of the first atom line in the frame text
+};
+
+// Reads lines one at a time from a frame's text, tracking line numbers.
+class LineReader {
+ public:
+  LineReader(std::string_view text, std::int64_t first_line) : text_(text), line_(first_line - 1) {}
+  bool next(std::string_view& out) {
+    if (pos_ >= text_.size()) return false;
+    const void* nl = std::memchr(text_.data() + pos_, '\n', text_.size() - pos_);
+    const std::size_t end =
+        nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text_.data()) : text_.size();
+    out = text_.substr(pos_, end - pos_);
+    pos_ = nl ? end + 1 : text_.size();
+    ++line_;
+    return true;
+  }
+  std::int64_t line() const { return line_; }
+  std::size_t position() const { return pos_; }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::int64_t line_;
+};
+
+std::array<std::string, 3> parse_boundary(const std::vector<std::string_view>& flags,
+                                          const std::string& file, std::int64_t line) {
+  std::array<std::string, 3> out{"pp", "pp", "pp"};
+  if (flags.empty()) return out;  // very old dumps write no flags
+  if (flags.size() != 3) {
+    throw InputError(file, line, "expected three boundary flags (e.g. pp pp pp) after BOX BOUNDS");
+  }
+  for (int k = 0; k < 3; ++k) {
+    const auto f = flags[static_cast<std::size_t>(k)];
+    const bool ok = f.size() == 2 && std::strchr("pfsm", f[0]) && std::strchr("pfsm", f[1]) &&
+                    ((f[0] == 'p') == (f[1] == 'p'));
+    if (!ok) {
+      throw InputError(file, line,
+                       fmt::format("expected a boundary flag like pp, ff, fs or sm, got {}",
+                                   quote(f)));
+    }
+    out[static_cast<std::size_t>(k)] = std::string(f);
+  }
+  return out;
+}
+
+std::vector<double> numbers(std::string_view line, std::size_t count, const std::string& file,
+                            std::int64_t line_no, const char* what) {
+  const auto tokens = split(line);
+  if (tokens.size() < count) {
+    throw InputError(file, line_no,
+                     fmt::format("expected {} numbers ({}), got {}", count, what, quote(trim(line))));
+  }
+  std::vector<double> out;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto v = to_double(tokens[i]);
+    if (!v || !std::isfinite(*v)) {
+      throw InputError(file, line_no,
+                       fmt::format("expected a finite number ({}), got {}", what, quote(tokens[i])));
+    }
+    out.push_back(*v);
+  }
+  return out;
+}
+
+Box read_box(LineReader& lines, std::string_view item, const std::string& file,
+             std::array<std::string, 3>& boundary) {
+  const std::int64_t item_line = lines.line();
+  auto words = split(item);  // "ITEM:" "BOX" "BOUNDS" ...
+  words.erase(words.begin(), words.begin() + 3);
+  enum class Kind { Orthogonal, Restricted, General } kind = Kind::Orthogonal;
+  if (words.size() >= 3 && words[0] == "xy" && words[1] == "xz" && words[2] == "yz") {
+    kind = Kind::Restricted;
+    words.erase(words.begin(), words.begin() + 3);
+  } else if (words.size() >= 2 && words[0] == "abc" && words[1] == "origin") {
+    kind = Kind::General;
+    words.erase(words.begin(), words.begin() + 2);
+  }
+  boundary = parse_boundary(words, file, item_line);
+  const std::array<bool, 3> periodic{boundary[0] == "pp", boundary[1] == "pp", boundary[2] == "pp"};
+  std::array<std::vector<double>, 3> rows;
+  for (int k = 0; k < 3; ++k) {
+    std::string_view l;
+    if (!lines.next(l)) throw InputError(file, lines.line(), "frame ends inside ITEM: BOX BOUNDS");
+    const std::size_t count = kind == Kind::Orthogonal ? 2 : (kind == Kind::Restricted ? 3 : 4);
+    rows[static_cast<std::size_t>(k)] =
+        numbers(l, count, file, lines.line(),
+                kind == Kind::Orthogonal  ? "lo hi"
+                : kind == Kind::Restricted ? "lo_bound hi_bound tilt"
+                                          : "edge vector and origin component");
+  }
+  try {
+    if (kind == Kind::General) {
+      Mat3 h;
+      Vec3 origin;
+      for (int k = 0; k < 3; ++k) {
+        const auto& r = rows[static_cast<std::size_t>(k)];
+        h.col(k) = Vec3(r[0], r[1], r[2]);
+        origin[k] = r[3];
+      }
+      return Box(h, origin, periodic);
+    }
+    double xy = 0, xz = 0, yz = 0;
+    double xlo = rows[0][0], xhi = rows[0][1], ylo = rows[1][0], yhi = rows[1][1];
+    const double zlo = rows[2][0], zhi = rows[2][1];
+    if (kind == Kind::Restricted) {
+      // LAMMPS writes the bounding box of the tilted cell; undo it as read_dump.cpp does.
+      xy = rows[0][2];
+      xz = rows[1][2];
+      yz = rows[2][2];
+      xlo -= std::min({0.0, xy, xz, xy + xz});
+      xhi -= std::max({0.0, xy, xz, xy + xz});
+      ylo -= std::min(0.0, yz);
+      yhi -= std::max(0.0, yz);
+    }
+    if (!(xhi > xlo) || !(yhi > ylo) || !(zhi > zlo)) {
+      throw InputError(file, item_line + 1,
+                       fmt::format("expected box bounds with hi > lo, got x [{}, {}], y [{}, {}], "
+                                   "z [{}, {}]",
+                                   xlo, xhi, ylo, yhi, zlo, zhi));
+    }
+    return Box::from_lammps(xlo, xhi, ylo, yhi, zlo, zhi, xy, xz, yz, periodic);
+  } catch (const ComputeError& e) {
+    throw InputError(file, item_line, e.what());
+  }
+}
+
+Header read_header(std::string_view text, const std::string& file, std::int64_t first_line) {
+  Header h;
+  LineReader lines(text, first_line);
+  std::string_view l;
+  bool have_timestep = false, have_count = false;
+  while (lines.next(l)) {
+    const std::string_view t = trim(l);
+    if (t.empty()) continue;
+    const auto expect_value = [&](const char* what) {
+      std::string_view v;
+      if (!lines.next(v)) throw InputError(file, lines.line(), fmt::format("frame ends before {}", what));
+      return trim(v);
+    };
+    if (t == "ITEM: TIMESTEP") {
+      const auto v = expect_value("the timestep");
+      const auto ts = to_int(v);
+      if (!ts) throw InputError(file, lines.line(), fmt::format("expected a timestep (integer), got {}", quote(v)));
+      h.timestep = *ts;
+      have_timestep = true;
+    } else if (t == "ITEM: TIME") {
+      const auto v = expect_value("the time");
+      const auto x = to_double(v);
+      if (!x) throw InputError(file, lines.line(), fmt::format("expected a time (number), got {}", quote(v)));
+      h.time = *x;
+    } else if (t == "ITEM: UNITS") {
+      h.units = std::string(expect_value("the units"));
+    } else if (t == "ITEM: NUMBER OF ATOMS") {
+      const auto v = expect_value("the number of atoms");
+      const auto n = to_int(v);
+      if (!n || *n < 0) throw InputError(file, lines.line(), fmt::format("expected a number of atoms, got {}", quote(v)));
+      h.atoms = static_cast<std::uint64_t>(*n);
+      have_count = true;
+    } else if (starts_with(t, "ITEM: BOX BOUNDS")) {
+      h.box = read_box(lines, t, file, h.boundary);
+    } else if (starts_with(t, "ITEM: ATOMS")) {
+      h.atoms_line = lines.line();
+      h.atoms_offset = lines.position();
+      for (auto w : split(t.substr(11))) h.columns.emplace_back(w);
+      if (h.columns.empty()) throw InputError(file, lines.line(), "expected column names after ITEM: ATOMS");
+      break;
+    } else if (starts_with(t, "ITEM:")) {
+      throw InputError(file, lines.line(), fmt::format("unknown header item {}", quote(t)));
+    } else {
+      throw InputError(file, lines.line(), fmt::format("expected an ITEM: line, got {}", quote(t)));
+    }
+  }
+  if (!have_timestep) throw InputError(file, first_line, "expected ITEM: TIMESTEP");
+  if (!have_count) throw InputError(file, lines.line(), "expected ITEM: NUMBER OF ATOMS");
+  if (!h.box) throw InputError(file, lines.line(), "expected ITEM: BOX BOUNDS before ITEM: ATOMS");
+  if (h.columns.empty()) throw InputError(file, lines.line(), "expected ITEM: ATOMS");
+  return h;
+}
+
+struct ColumnPlan {
+  std::vector<Role> roles;
+  std::vector<int> slot;  // index into the numeric arrays for X/Y/Z/Extra, image for IX..
+  CoordKind kind = CoordKind::Wrapped;
+  bool has_id = false, has_type = false, has_element = false, has_image = false;
+  std::vector<std::string> extra_names;
+};
+
+ColumnPlan plan_columns(const std::vector<std::string>& cols, const std::string& file,
+                        std::int64_t line) {
+  ColumnPlan p;
+  const auto find = [&](const char* name) {
+    return std::find(cols.begin(), cols.end(), name) != cols.end();
+  };
+  const std::array<std::pair<CoordKind, std::array<const char*, 3>>, 4> kinds{{
+      {CoordKind::Wrapped, {"x", "y", "z"}},
+      {CoordKind::Unwrapped, {"xu", "yu", "zu"}},
+      {CoordKind::Scaled, {"xs", "ys", "zs"}},
+      {CoordKind::ScaledUnwrapped, {"xsu", "ysu", "zsu"}},
+  }};
+  const std::array<const char*, 3>* coord = nullptr;
+  for (const auto& [k, names] : kinds) {
+    if (find(names[0]) && find(names[1]) && find(names[2])) {
+      p.kind = k;
+      coord = &names;
+      break;
+    }
+  }
+  if (!coord) {
+    throw InputError(file, line,
+                     "expected coordinate columns x y z, xu yu zu, xs ys zs or xsu ysu zsu in "
+                     "ITEM: ATOMS");
+  }
+  int extra = 0;
+  for (const auto& c : cols) {
+    if (std::count(cols.begin(), cols.end(), c) > 1) {
+      throw InputError(file, line, fmt::format("column {} appears twice in ITEM: ATOMS", c));
+    }
+    Role r = Role::Extra;
+    int slot = 0;
+    if (c == "id") r = Role::Id, p.has_id = true;
+    else if (c == "type") r = Role::Type, p.has_type = true;
+    else if (c == "element") r = Role::Element, p.has_element = true;
+    else if (c == (*coord)[0]) r = Role::X;
+    else if (c == (*coord)[1]) r = Role::Y, slot = 1;
+    else if (c == (*coord)[2]) r = Role::Z, slot = 2;
+    else if (c == "ix" && p.kind == CoordKind::Wrapped) r = Role::IX;
+    else if (c == "iy" && p.kind == CoordKind::Wrapped) r = Role::IY, slot = 1;
+    else if (c == "iz" && p.kind == CoordKind::Wrapped) r = Role::IZ, slot = 2;
+    if (r == Role::Extra) {
+      slot = extra++;
+      p.extra_names.push_back(c);
+    }
+    p.roles.push_back(r);
+    p.slot.push_back(slot);
+  }
+  const bool ix = find("ix"), iy = find("iy"), iz = find("iz");
+  p.has_image = p.kind == CoordKind::Wrapped && ix && iy && iz;
+  if (p.kind == CoordKind::Wrapped && (ix || iy || iz) && !p.has_image) {
+    throw InputError(file, line, "expected all three image flags ix iy iz, or none");
+  }
+  if (!p.has_type && !p.has_element) {
+    throw InputError(file, line, "expected a type or element column in ITEM: ATOMS");
+  }
+  return p;
+}
+
+// Parsed atom columns in file order.
+struct Rows {
+  std::vector<std::int64_t> id;
+  std::vector<int> type;
+  std::vector<std::string_view> element;
+  std::vector<Vec3> coord;
+  std::vector<std::array<int, 3>> image;
+  std::vector<std::vector<double>> extra;
+};
+
+void parse_rows(std::string_view block, std::size_t first_row, std::size_t rows_in_block,
+                const ColumnPlan& plan, Rows& rows, const std::string& file,
+                std::int64_t first_atom_line) {
+  std::vector<std::string_view> tok;
+  LineReader lines(block, 0);
+  std::string_view l;
+  for (std::size_t r = 0; r < rows_in_block; ++r) {
+    const std::size_t row = first_row + r;
+    const std::int64_t line_no = first_atom_line + static_cast<std::int64_t>(row);
+    if (!lines.next(l)) throw InputError(file, line_no, "frame ends before all atom lines");
+    split(l, tok);
+    if (tok.size() != plan.roles.size()) {
+      throw InputError(file, line_no,
+                       fmt::format("expected {} columns as named by ITEM: ATOMS, got {}",
+                                   plan.roles.size(), tok.size()));
+    }
+    for (std::size_t c = 0; c < tok.size(); ++c) {
+      const auto role = plan.roles[c];
+      const auto slot = static_cast<std::size_t>(plan.slot[c]);
+      if (role == Role::Element) {
+        rows.element[row] = tok[c];
+        continue;
+      }
+      if (role == Role::Id || role == Role::Type || role == Role::IX || role == Role::IY ||
+          role == Role::IZ) {
+        const auto v = to_int(tok[c]);
+        if (!v) {
+          throw InputError(file, line_no,
+                           fmt::format("expected an integer in column {}, got {}", c + 1, quote(tok[c])));
+        }
+        if (role == Role::Id) {
+          rows.id[row] = *v;
+        } else if (role == Role::Type) {
+          if (*v < 1 || *v > 1000000) {
+            throw InputError(file, line_no, fmt::format("expected an atom type >= 1, got {}", *v));
+          }
+          rows.type[row] = static_cast<int>(*v);
+        } else {
+          if (*v < -(1 << 29) || *v > (1 << 29)) {
+            throw InputError(file, line_no, fmt::format("image flag {} is out of range", *v));
+          }
+          rows.image[row][slot] = static_cast<int>(*v);
+        }
+        continue;
+      }
+      const auto v = to_double(tok[c]);
+      if (!v) {
+        throw InputError(file, line_no,
+                         fmt::format("expected a number in column {} ({}), got {}", c + 1,
+                                     role == Role::Extra ? plan.extra_names[slot] : "coordinate",
+                                     quote(tok[c])));
+      }
+      if (role == Role::Extra) {
+        rows.extra[slot][row] = *v;
+      } else {
+        if (!std::isfinite(*v)) {
+          throw InputError(file, line_no, fmt::format("expected a finite coordinate, got {}", quote(tok[c])));
+        }
+        rows.coord[row][static_cast<Eigen::Index>(slot)] = *v;
+      }
+    }
+  }
+}
+
+// Splits the atom section into blocks at line ends and parses them concurrently.
+void parse_atoms(std::string_view text, std::uint64_t count, const ColumnPlan& plan, Rows& rows,
+                 const std::string& file, std::int64_t first_atom_line) {
+  const std::size_t n = static_cast<std::size_t>(count);
+  rows.id.assign(n, 0);
+  rows.type.assign(n, 0);
+  if (plan.has_element) rows.element.assign(n, {});
+  rows.coord.assign(n, Vec3::Zero());
+  rows.image.assign(n, {0, 0, 0});
+  rows.extra.assign(plan.extra_names.size(), std::vector<double>(n, 0.0));
+  constexpr std::size_t kTargetBlockBytes = 1 << 20;
+  std::vector<std::size_t> cuts{0};
+  while (cuts.back() < text.size()) {
+    std::size_t next = std::min(text.size(), cuts.back() + kTargetBlockBytes);
+    if (next < text.size()) {
+      const void* nl = std::memchr(text.data() + next, '\n', text.size() - next);
+      next = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1
+                : text.size();
+    }
+    cuts.push_back(next);
+  }
+  const std::size_t nblocks = cuts.size() - 1;
+  std::vector<std::size_t> lines_in(nblocks, 0);
+  parallel::for_each_index(
+      nblocks,
+      [&](std::size_t b) {
+        const std::string_view blk = text.substr(cuts[b], cuts[b + 1] - cuts[b]);
+        std::size_t c = static_cast<std::size_t>(std::count(blk.begin(), blk.end(), '\n'));
+        if (!blk.empty() && blk.back() != '\n') ++c;  // last line without '\n'
+        lines_in[b] = c;
+      },
+      1);
+  std::vector<std::size_t> first(nblocks + 1, 0);
+  for (std::size_t b = 0; b < nblocks; ++b) first[b + 1] = first[b] + lines_in[b];
+  // Lines beyond the declared count must be blank (a trailing empty line is harmless).
+  if (first[nblocks] < n) {
+    throw InputError(file, first_atom_line + static_cast<std::int64_t>(first[nblocks]),
+                     fmt::format("expected {} atom lines after ITEM: ATOMS, found {}", n,
+                                 first[nblocks]));
+  }
+  parallel::for_each_index(
+      nblocks,
+      [&](std::size_t b) {
+        if (first[b] >= n) {
+          const std::string_view rest = trim(text.substr(cuts[b], cuts[b + 1] - cuts[b]));
+          if (!rest.empty()) {
+            throw InputError(file, first_atom_line + static_cast<std::int64_t>(n),
+                             fmt::format("expected {} atom lines, found more", n));
+          }
+          return;
+        }
+        const std::size_t rows_here = std::min(lines_in[b], n - first[b]);
+        parse_rows(text.substr(cuts[b], cuts[b + 1] - cuts[b]), first[b], rows_here, plan, rows,
+                   file, first_atom_line);
+        if (rows_here < lines_in[b]) {
+          // The declared count ended inside this block: what follows must be blank.
+          std::size_t pos = cuts[b];
+          for (std::size_t k = 0; k < rows_here; ++k) pos = text.find('\n', pos) + 1;
+          if (!trim(text.substr(pos, cuts[b + 1] - pos)).empty()) {
+            throw InputError(file, first_atom_line + static_cast<std::int64_t>(n),
+                             fmt::format("expected {} atom lines, found more", n));
+          }
+        }
+      },
+      1);
+}
+
+// Maps element names to types: names in `options` keep their type, others follow alphabetically.
+void assign_element_types(Rows& rows, const DumpParseOptions& options, std::vector<std::string>& type_names) {
+  std::map<std::string, int, std::less<>> by_name;
+  for (std::size_t t = 1; t < options.type_elements.size(); ++t) {
+    if (!options.type_elements[t].empty()) by_name.emplace(options.type_elements[t], static_cast<int>(t));
+  }
+  std::vector<std::string> unknown;
+  for (auto e : rows.element) {
+    if (by_name.find(e) == by_name.end() &&
+        std::find(unknown.begin(), unknown.end(), e) == unknown.end()) {
+      unknown.emplace_back(e);
+    }
+  }
+  std::sort(unknown.begin(), unknown.end());
+  int next = static_cast<int>(std::max<std::size_t>(options.type_elements.size(), 1));
+  for (const auto& u : unknown) by_name.emplace(u, next++);
+  for (std::size_t i = 0; i < rows.element.size(); ++i) {
+    rows.type[i] = by_name.find(rows.element[i])->second;
+  }
+  type_names.assign(static_cast<std::size_t>(next), "");
+  for (const auto& [name, t] : by_name) type_names[static_cast<std::size_t>(t)] = name;
+}
+
+}  // namespace
+
+std::vector<std::string> dump_columns(std::string_view text, const std::string& file,
+                                      std::int64_t first_line) {
+  return read_header(text, file, first_line).columns;
+}
+
+Frame parse_dump_frame(std::string_view text, const std::string& file, std::int64_t first_line,
+                       const DumpParseOptions& options) {
+  const Header h = read_header(text, file, first_line);
+  const ColumnPlan plan = plan_columns(h.columns, file, h.atoms_line);
+  Rows rows;
+  parse_atoms(text.substr(h.atoms_offset), h.atoms, plan, rows, file, h.atoms_line + 1);
+  const std::size_t n = rows.id.size();
+
+  Frame f;
+  f.timestep = h.timestep;
+  f.time = h.time;
+  f.units = h.units;
+  f.box = *h.box;
+  f.boundary = h.boundary;
+  if (plan.has_element) {
+    if (plan.has_type) {
+      // Both given: the type column rules, the element names label the types.
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto t = static_cast<std::size_t>(rows.type[i]);
+        if (f.type_names.size() <= t) f.type_names.resize(t + 1);
+        if (f.type_names[t].empty()) f.type_names[t] = std::string(rows.element[i]);
+      }
+    } else {
+      assign_element_types(rows, options, f.type_names);
+    }
+  }
+  // Element names from the run file label types the dump leaves unnamed.
+  if (f.type_names.size() < options.type_elements.size()) f.type_names.resize(options.type_elements.size());
+  for (std::size_t t = 0; t < options.type_elements.size(); ++t) {
+    if (f.type_names[t].empty()) f.type_names[t] = options.type_elements[t];
+  }
+  if (!plan.has_id) {
+    std::iota(rows.id.begin(), rows.id.end(), std::int64_t{1});
+    f.ids_generated = true;
+  }
+
+  // Sort by id; equal ids are an error that names both lines.
+  std::vector<std::pair<std::int64_t, std::uint64_t>> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = {rows.id[i], i};
+  tbb::parallel_sort(order.begin(), order.end());
+  for (std::size_t k = 1; k < n; ++k) {
+    if (order[k].first == order[k - 1].first) {
+      throw InputError(file, h.atoms_line + 1 + static_cast<std::int64_t>(order[k].second),
+                       fmt::format("duplicate atom id {} (also on line {})", order[k].first,
+                                   h.atoms_line + 1 + static_cast<std::int64_t>(order[k - 1].second)));
+    }
+  }
+
+  f.id.resize(n);
+  f.type.resize(n);
+  f.pos.resize(n);
+  f.image.resize(n);
+  f.has_image = plan.has_image || plan.kind == CoordKind::Unwrapped ||
+                plan.kind == CoordKind::ScaledUnwrapped;
+  const bool scaled = plan.kind == CoordKind::Scaled || plan.kind == CoordKind::ScaledUnwrapped;
+  for (const auto& name : plan.extra_names) f.columns.push_back({name, std::vector<double>(n)});
+  parallel::for_each_index(n, [&](std::size_t k) {
+    const std::size_t r = order[k].second;
+    f.id[k] = rows.id[r];
+    f.type[k] = rows.type[r];
+    const Vec3 r_in = scaled ? f.box.to_cartesian(rows.coord[r]) : rows.coord[r];
+    std::array<int, 3> shift{};
+    f.pos[k] = f.box.wrap(r_in, &shift);
+    for (int d = 0; d < 3; ++d) f.image[k][d] = shift[d] + (plan.has_image ? rows.image[r][d] : 0);
+    for (std::size_t c = 0; c < f.columns.size(); ++c) f.columns[c].values[k] = rows.extra[c][r];
+  });
+  return f;
+}
+
+}  // namespace mgs::io

@@ -1,0 +1,69 @@
+#pragma once
+// Small, allocation-free helpers for parsing whitespace-separated text.
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace mgs::io {
+
+inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && (is_space(s.front()) || s.front() == '\n')) s.remove_prefix(1);
+  while (!s.empty() && (is_space(s.back()) || s.back() == '\n')) s.remove_suffix(1);
+  return s;
+}
+
+// Splits on blanks; `out` is reused to avoid allocations.
+inline void split(std::string_view s, std::vector<std::string_view>& out) {
+  out.clear();
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (is_space(s[i]) || s[i] == '\n')) ++i;
+    const std::size_t b = i;
+    while (i < s.size() && !is_space(s[i]) && s[i] != '\n') ++i;
+    if (i > b) out.push_back(s.substr(b, i - b));
+  }
+}
+
+inline std::vector<std::string_view> split(std::string_view s) {
+  std::vector<std::string_view> out;
+  split(s, out);
+  return out;
+}
+
+inline std::optional<double> to_double(std::string_view s) {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  double v = 0.0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+inline std::optional<std::int64_t> to_int(std::string_view s) {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  std::int64_t v = 0;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+inline bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// A printable excerpt of a token for error messages (binary garbage stays readable).
+inline std::string quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s.substr(0, 40)) {
+    out += (static_cast<unsigned char>(c) >= 32 && static_cast<unsigned char>(c) < 127) ? c : '?';
+  }
+  if (s.size() > 40) out += "...";
+  return out + "\"";
+}
+
+}  // namespace mgs::io

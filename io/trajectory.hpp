@@ -1,0 +1,37 @@
+#pragma once
+// Opens the run's input (dump files, a glob or a list, or a data file) as the pipeline's frame
+// source, with frame selection.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/pipeline.hpp"
+
+namespace mgs::io {
+
+struct FrameSelection {
+  std::size_t start = 0;
+  std::optional<std::size_t> stop;  // exclusive; nullopt = to the end
+  std::size_t step = 1;
+};
+
+struct InputSpec {
+  std::vector<std::string> paths;  // as given (globs are expanded by open_trajectory)
+  std::string format;              // "lammps_dump", "lammps_data" or "" to guess from the name
+  FrameSelection frames;
+  std::vector<std::string> type_elements;  // index = type, for element-only dumps
+};
+
+// Expands a glob pattern into existing files in natural order (dump.2 before dump.10). A path
+// without wildcard characters is returned as is. Throws InputError if a pattern matches nothing.
+std::vector<std::string> expand_paths(const std::vector<std::string>& patterns);
+
+// Indexes every file (checking frame structure) and returns a source of the selected frames.
+std::unique_ptr<FrameSource> open_trajectory(const InputSpec& spec);
+
+// Reads one frame (global index over all files, before selection) directly, e.g. a reference.
+Frame read_frame(const InputSpec& spec, std::size_t index);
+
+}  // namespace mgs::io

@@ -1,0 +1,19 @@
+#include "io/writers/sinks.hpp"
+
+#include "engine/errors.hpp"
+
+namespace mgs::io {
+
+const std::vector<std::string>& output_formats() {
+  static const std::vector<std::string> formats{"lammps_dump", "csv", "json"};
+  return formats;
+}
+
+std::unique_ptr<FrameSink> make_sink(const OutputSpec& spec, const nlohmann::json& run_info) {
+  if (spec.format == "lammps_dump") return make_dump_sink(spec);
+  if (spec.format == "csv") return make_csv_sink(spec);
+  if (spec.format == "json") return make_json_sink(spec, run_info);
+  throw ConfigError("outputs.format", "unknown output format \"" + spec.format + "\"");
+}
+
+}  // namespace mgs::io

@@ -1,0 +1,31 @@
+#pragma once
+// Output formats, created by name from the run file's `outputs` list.
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/pipeline.hpp"
+
+namespace mgs::io {
+
+struct OutputSpec {
+  std::string format;  // lammps_dump, csv, json
+  std::filesystem::path path;
+  std::vector<std::string> fields;  // per-atom columns to write; empty = all
+};
+
+// The format names make_sink() accepts.
+const std::vector<std::string>& output_formats();
+
+// `run_info` (version, run file, analyzer parameters) goes into the JSON summary.
+std::unique_ptr<FrameSink> make_sink(const OutputSpec& spec, const nlohmann::json& run_info);
+
+// Per-format constructors (one file each).
+std::unique_ptr<FrameSink> make_dump_sink(const OutputSpec& spec);
+std::unique_ptr<FrameSink> make_csv_sink(const OutputSpec& spec);
+std::unique_ptr<FrameSink> make_json_sink(const OutputSpec& spec, const nlohmann::json& run_info);
+
+}  // namespace mgs::io
