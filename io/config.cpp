@@ -69,6 +69,8 @@ const std::vector<ParamSpec>& output_specs() {
       ParamSpec("format", ParamKind::String, nullptr, "", "lammps_dump, csv or json"),
       ParamSpec("path", ParamKind::String, nullptr, "", "output file (relative to the run file)"),
       ParamSpec("fields", ParamKind::Array, json::array(), "", "per-atom columns to write (default: all)"),
+      ParamSpec("column_prefix", ParamKind::String, "", "",
+                "lammps_dump: prefix for field columns (\"c_\" lets ASE import them)"),
   };
   return specs;
 }
@@ -186,6 +188,7 @@ RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_di
                                     fmt::join(formats, ", ")));
     }
     spec.path = std::filesystem::absolute(resolve(base_dir, o["path"].get<std::string>())).lexically_normal();
+    spec.column_prefix = o["column_prefix"].get<std::string>();
     for (const auto& f : o["fields"]) {
       if (!f.is_string()) throw ConfigError(path + ".fields", "expected a list of column names");
       spec.fields.push_back(f.get<std::string>());

@@ -15,6 +15,9 @@ struct OutputSpec {
   std::string format;  // lammps_dump, csv, json
   std::filesystem::path path;
   std::vector<std::string> fields;  // per-atom columns to write; empty = all
+  // Prepended to field column names in dumps: "c_" makes ASE import them as per-atom arrays
+  // (ASE's reader keeps only c_/f_/v_ columns).
+  std::string column_prefix;
 };
 
 // The format names make_sink() accepts.
