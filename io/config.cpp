@@ -208,6 +208,71 @@ RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_di
   return cfg;
 }
 
+namespace {
+
+json schema_of(const ParamSpec& p) {
+  json s;
+  switch (p.kind) {
+    case ParamKind::Number: s["type"] = "number"; break;
+    case ParamKind::Integer: s["type"] = "integer"; break;
+    case ParamKind::Boolean: s["type"] = "boolean"; break;
+    case ParamKind::String: s["type"] = "string"; break;
+    case ParamKind::Object: s["type"] = "object"; break;
+    case ParamKind::Array: s["type"] = "array"; break;
+    case ParamKind::Any: break;
+  }
+  s["description"] = p.unit.empty() ? p.doc : p.doc + " [" + p.unit + "]";
+  if (!p.default_value.is_null()) s["default"] = p.default_value;
+  if (p.minimum) s["minimum"] = *p.minimum;
+  if (p.maximum) s["maximum"] = *p.maximum;
+  if (!p.choices.empty()) s["enum"] = p.choices;
+  return s;
+}
+
+json object_schema(const std::vector<ParamSpec>& specs, const json& extra_properties = json::object()) {
+  json s = {{"type", "object"}, {"additionalProperties", false}};
+  json props = extra_properties;
+  json required = json::array();
+  for (const auto& p : specs) {
+    props[p.key] = schema_of(p);
+    if (p.default_value.is_null() && !p.is_optional) required.push_back(p.key);
+  }
+  s["properties"] = props;
+  if (!required.empty()) s["required"] = required;
+  return s;
+}
+
+}  // namespace
+
+json run_schema() {
+  json top = object_schema(top_specs());
+  top["$schema"] = "https://json-schema.org/draft/2020-12/schema";
+  top["title"] = "mgscope run file";
+  json input = object_schema(input_specs());
+  input["properties"]["path"] = {
+      {"description", "a file, a glob pattern, or a list of them"},
+      {"oneOf", json::array({{{"type", "string"}}, {{"type", "array"}, {"items", {{"type", "string"}}}, {"minItems", 1}}})}};
+  input["properties"]["frames"] = object_schema(frame_specs());
+  input["properties"]["types"] = {{"type", "object"},
+                                  {"patternProperties", {{"^[1-9][0-9]*$", object_schema(type_specs())}}},
+                                  {"additionalProperties", false}};
+  top["properties"]["input"] = input;
+  json variants = json::array();
+  for (const auto* spec : Registry::instance().all()) {
+    json a = object_schema(spec->params,
+                           {{"type", {{"const", spec->name}}},
+                            {"label", {{"type", "string"}, {"description", "names the output columns (default: the type)"}}}});
+    a["required"].push_back("type");
+    a["description"] = spec->doc;
+    variants.push_back(a);
+  }
+  top["properties"]["analyzers"] = {{"type", "array"}, {"items", {{"oneOf", variants}}}};
+  json output = object_schema(output_specs());
+  output["properties"]["format"]["enum"] = output_formats();
+  top["properties"]["outputs"] = {{"type", "array"}, {"items", output}};
+  return top;
+}
+
 RunConfig load_run_config(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) throw InputError(path.string(), 0, "cannot open the run file");

@@ -35,4 +35,8 @@ RunConfig load_run_config(const std::filesystem::path& path);
 RunConfig parse_run_config(const nlohmann::json& doc, const std::filesystem::path& base_dir,
                            const std::filesystem::path& file = {});
 
+// JSON Schema (draft 2020-12) of the run file, generated from the same parameter specs that
+// validate it (configs/run.schema.json is this output; a test keeps them equal).
+nlohmann::json run_schema();
+
 }  // namespace mgs::io

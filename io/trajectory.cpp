@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 #include "engine/errors.hpp"
+#include "io/lammps_data.hpp"
+#include "io/lammps_data.hpp"
 #include "io/lammps_dump.hpp"
 
 namespace mgs::io {
@@ -17,7 +20,8 @@ namespace {
 bool natural_less(const std::string& a, const std::string& b) {
   std::size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
-    if (std::isdigit(static_cast<unsigned char>(a[i])) && std::isdigit(static_cast<unsigned char>(b[j]))) {
+    if (std::isdigit(static_cast<unsigned char>(a[i])) &&
+        std::isdigit(static_cast<unsigned char>(b[j]))) {
       std::size_t ie = i, je = j;
       while (ie < a.size() && std::isdigit(static_cast<unsigned char>(a[ie]))) ++ie;
       while (je < b.size() && std::isdigit(static_cast<unsigned char>(b[je]))) ++je;
@@ -34,35 +38,62 @@ bool natural_less(const std::string& a, const std::string& b) {
       ++j;
     }
   }
-  return a.size() - i < b.size() - j;
+  if (a.size() - i != b.size() - j) return a.size() - i < b.size() - j;
+  return a < b;  // equal by value ("1" and "01"): any fixed order
 }
 
 bool is_data_file(const std::string& path, const std::string& format) {
   if (!format.empty()) return format == "lammps_data";
+  const auto ends_with = [](std::string_view s, std::string_view e) {
+    return s.size() >= e.size() && s.substr(s.size() - e.size()) == e;
+  };
+  std::string_view name = path;
+  if (ends_with(name, ".gz")) name.remove_suffix(3);
   for (const char* ext : {".data", ".lmp", ".lammps"}) {
-    const std::string e(ext);
-    if (path.size() >= e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) return true;
+    if (ends_with(name, ext)) return true;
   }
   return false;
 }
 
-class DumpSource final : public FrameSource {
+// Element names from the run file label the types a frame leaves unnamed.
+void name_types(Frame& f, const std::vector<std::string>& type_elements) {
+  if (f.type_names.size() < type_elements.size()) f.type_names.resize(type_elements.size());
+  for (std::size_t t = 0; t < type_elements.size(); ++t) {
+    if (f.type_names[t].empty()) f.type_names[t] = type_elements[t];
+  }
+}
+
+// The frames of every input file in order: a dump contributes its frames (through its offset
+// index), a LAMMPS data file one frame.
+class TrajectorySource final : public FrameSource {
  public:
-  explicit DumpSource(const InputSpec& spec) {
+  explicit TrajectorySource(const InputSpec& spec) {
     options_.type_elements = spec.type_elements;
-    for (const auto& path : expand_paths(spec.paths)) {
-      if (is_data_file(path, spec.format)) {
-        throw InputError(path, 0, "LAMMPS data files are read as single frames, not as part of a "
-                                  "trajectory; give the data file alone");
-      }
-      files_.push_back(std::make_unique<DumpIndex>(path));
-      for (std::size_t k = 0; k < files_.back()->frames().size(); ++k) {
-        all_.push_back({files_.size() - 1, k});
-      }
-    }
     const auto& sel = spec.frames;
+    if (sel.step == 0) throw ConfigError("input.frames.step", "expected a step of at least 1");
+    for (const auto& path : expand_paths(spec.paths)) {
+      File file;
+      file.path = path;
+      if (is_data_file(path, spec.format)) {
+        file.data = true;
+        all_.push_back({files_.size(), 0});
+      } else {
+        file.index = std::make_unique<DumpIndex>(path);
+        for (std::size_t k = 0; k < file.index->frames().size(); ++k) {
+          all_.push_back({files_.size(), k});
+        }
+      }
+      files_.push_back(std::move(file));
+    }
     const std::size_t stop = std::min(sel.stop.value_or(all_.size()), all_.size());
     for (std::size_t g = sel.start; g < stop; g += sel.step) selected_.push_back(g);
+    if (selected_.empty()) {
+      throw InputError(files_.front().path, 0,
+                       fmt::format("the frame selection (start {}, stop {}, step {}) selects no "
+                                   "frame: expected start < stop <= {} (the input has {} frames)",
+                                   sel.start, sel.stop ? std::to_string(*sel.stop) : "end",
+                                   sel.step, all_.size(), all_.size()));
+    }
   }
 
   std::size_t frame_count() const override { return selected_.size(); }
@@ -72,36 +103,89 @@ class DumpSource final : public FrameSource {
     const auto [file, k] = all_[selected_[cursor_]];
     RawFrame raw;
     raw.index = cursor_++;
-    raw.file = files_[file]->path();
-    raw.first_line = files_[file]->frames()[k].first_line;
-    const std::string_view text = files_[file]->text(k, raw.owned);
+    raw.file = files_[file].path;
+    if (files_[file].data) return raw;  // parse() reads the data file itself
+    const DumpIndex& index = *files_[file].index;
+    raw.first_line = index.frames()[k].first_line;
+    const std::string_view text = index.text(k, raw.owned);
     if (raw.owned.empty()) raw.mapped = text;
     return raw;
   }
 
   Frame parse(const RawFrame& raw) const override {
-    return parse_dump_frame(raw.text(), raw.file, raw.first_line, options_);
+    return parse_global(all_[selected_.at(raw.index)], raw.text());
   }
 
   Frame read(std::size_t global) {
     if (global >= all_.size()) {
-      throw InputError(files_.front()->path(), 0,
-                       fmt::format("frame {} requested, but the input has {} frames", global,
-                                   all_.size()));
+      throw InputError(
+          files_.front().path, 0,
+          fmt::format("frame {} requested, but the input has {} frames", global, all_.size()));
     }
-    const auto [file, k] = all_[global];
+    const auto where = all_[global];
     std::string buffer;
-    const auto text = files_[file]->text(k, buffer);
-    return parse_dump_frame(text, files_[file]->path(), files_[file]->frames()[k].first_line,
-                            options_);
+    std::string_view text;
+    if (!files_[where.first].data) text = files_[where.first].index->text(where.second, buffer);
+    return parse_global(where, text);
   }
 
  private:
+  struct File {
+    std::string path;
+    bool data = false;
+    std::unique_ptr<DumpIndex> index;  // dumps only
+  };
+
+  Frame parse_global(std::pair<std::size_t, std::size_t> where, std::string_view text) const {
+    const File& file = files_[where.first];
+    if (file.data) {
+      Frame f = read_lammps_data(file.path).frame;
+      name_types(f, options_.type_elements);
+      return f;
+    }
+    const DumpIndex& index = *file.index;
+    Frame f = parse_dump_frame(text, file.path, index.frames()[where.second].first_line, options_);
+    // LAMMPS writes ITEM: UNITS in the first frame only.
+    if (f.units.empty()) f.units = index.units();
+    return f;
+  }
+
   DumpParseOptions options_;
-  std::vector<std::unique_ptr<DumpIndex>> files_;
+  std::vector<File> files_;
   std::vector<std::pair<std::size_t, std::size_t>> all_;  // (file, frame in file)
   std::vector<std::size_t> selected_;
   std::size_t cursor_ = 0;
+};
+
+// A LAMMPS data file is one frame; it is read whole in the parallel stage.
+class DataSource final : public FrameSource {
+ public:
+  DataSource(std::string path, const InputSpec& spec) : path_(std::move(path)), elements_(spec.type_elements) {
+    const auto& sel = spec.frames;
+    selected_ = sel.start == 0 && sel.stop.value_or(1) > 0 ? 1 : 0;
+  }
+  std::size_t frame_count() const override { return selected_; }
+  std::optional<RawFrame> next() override {
+    if (done_ >= selected_) return std::nullopt;
+    ++done_;
+    RawFrame raw;
+    raw.file = path_;
+    return raw;
+  }
+  Frame parse(const RawFrame&) const override {
+    Frame f = read_lammps_data(path_).frame;
+    if (f.type_names.size() < elements_.size()) f.type_names.resize(elements_.size());
+    for (std::size_t t = 0; t < elements_.size(); ++t) {
+      if (f.type_names[t].empty()) f.type_names[t] = elements_[t];
+    }
+    return f;
+  }
+
+ private:
+  std::string path_;
+  std::vector<std::string> elements_;
+  std::size_t selected_ = 1;
+  std::size_t done_ = 0;
 };
 
 }  // namespace
@@ -129,11 +213,13 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& patterns) 
 }
 
 std::unique_ptr<FrameSource> open_trajectory(const InputSpec& spec) {
-  return std::make_unique<DumpSource>(spec);
+  return std::make_unique<TrajectorySource>(spec);
 }
 
 Frame read_frame(const InputSpec& spec, std::size_t index) {
-  DumpSource source(spec);
+  InputSpec all = spec;
+  all.frames = FrameSelection{};  // the index counts frames before selection
+  TrajectorySource source(all);
   return source.read(index);
 }
 

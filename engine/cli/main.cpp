@@ -143,12 +143,17 @@ int main(int argc, char** argv) {
   info->add_option("file", info_file, "dump file (plain or .gz)")->required();
 
   auto* list = app.add_subcommand("analyzers", "list analyzers with their parameters");
+  auto* schema = app.add_subcommand("schema", "print the JSON Schema of run files");
 
   CLI11_PARSE(app, argc, argv);
   try {
     if (*run) return command_run(run_file, threads, quiet);
     if (*info) return command_info(info_file);
     if (*list) return command_analyzers();
+    if (*schema) {
+      fmt::print("{}\n", io::run_schema().dump(2));
+      return 0;
+    }
   } catch (const ConfigError& e) {
     fmt::print(stderr, "mgscope: error: {}: {}\n", run_file, e.what());
     return 2;

@@ -1,5 +1,6 @@
 #include "io/lammps_data.hpp"
 
+#include <fmt/format.h>
 #include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
