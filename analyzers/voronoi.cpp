@@ -99,6 +99,12 @@ FrameResult VoronoiAnalyzer::compute(const FrameContext& context) const {
   s["dropped_faces"] = tess.dropped_faces;
   s["dropped_edges"] = tess.dropped_edges;
   s["empty_cells"] = tess.empty_cells;
+  if (tess.empty_cells > 0) {
+    s["warnings"].push_back(fmt::format(
+        "{} radical cell(s) are empty (small atoms engulfed by the radii of their neighbors); "
+        "their volume and coordination are 0",
+        tess.empty_cells));
+  }
   std::map<int, std::unordered_map<std::uint64_t, std::pair<VoronoiIndex, std::int64_t>>> per_type;
   std::unordered_map<std::uint64_t, std::pair<VoronoiIndex, std::int64_t>> all;
   std::map<int, std::int64_t> type_count, type_ico;

@@ -79,6 +79,11 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
   nlohmann::json frames = nlohmann::json::array();
   std::size_t done = 0, atoms_done = 0;
   std::shared_ptr<const Frame> last_frame;
+  // Warnings from the input and from analyzers (a summary's "warnings" list), each once.
+  std::vector<std::string> warnings;
+  const auto warn = [&warnings](const std::string& w) {
+    if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
+  };
   FrameInfo last_info;
   try {
     arena.execute([&] {
@@ -115,9 +120,18 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
                     nlohmann::json entry = {{"index", info.index},
                                             {"timestep", info.timestep},
                                             {"atoms", w->frame->size()}};
+                    if (w->frame->ids_generated) {
+                      warn("the input has no id column: atoms are numbered in file order");
+                    }
                     for (std::size_t a = 0; a < analyzers.size(); ++a) {
                       analyzers[a]->consume(info, w->results[a].result);
-                      entry["analyzers"][w->results[a].label] = w->results[a].result.summary;
+                      const auto& s = w->results[a].result.summary;
+                      if (s.contains("warnings")) {
+                        for (const auto& m : s["warnings"]) {
+                          warn(w->results[a].label + ": " + m.get<std::string>());
+                        }
+                      }
+                      entry["analyzers"][w->results[a].label] = s;
                     }
                     frames.push_back(std::move(entry));
                     FrameRecord rec{info, w->frame, std::move(w->results), false};
@@ -146,6 +160,7 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
     }
     nlohmann::json summary = {{"frames", std::move(frames)}};
     if (!final_summary.empty()) summary["final"] = std::move(final_summary);
+    summary["warnings"] = warnings;
     for (auto& s : sinks) s->commit(summary);
     return summary;
   } catch (...) {

@@ -55,8 +55,11 @@ int command_run(const std::string& run_file, int threads, bool quiet) {
     bar.update(done, total, atoms);
   };
   const auto t0 = std::chrono::steady_clock::now();
-  run_pipeline(*source, analyzers, sinks, options);
+  const nlohmann::json summary = run_pipeline(*source, analyzers, sinks, options);
   bar.finish();
+  if (!quiet) {
+    for (const auto& w : summary["warnings"]) fmt::print(stderr, "mgscope: warning: {}\n", w.get<std::string>());
+  }
   if (!quiet) {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     fmt::print(stderr, "mgscope: {} frame(s) in {:.2f} s\n", source->frame_count(), secs);

@@ -2,16 +2,26 @@
 
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
 #include "engine/errors.hpp"
 
 namespace mgs::io {
 
 std::vector<OutputColumn> field_columns(const FrameRecord& record,
                                         const std::vector<std::string>& only) {
-  std::vector<OutputColumn> all;
+  std::vector<OutputColumn> fields;
   for (const auto& r : record.results) {
-    for (const auto& f : r.result.fields) all.push_back({r.label + "_" + f.name, &f});
+    for (const auto& f : r.result.fields) fields.push_back({r.label + "_" + f.name, &f, nullptr});
   }
+  // An input column named like a new field (re-analysing an earlier output) is superseded.
+  std::vector<OutputColumn> all;
+  for (const auto& c : record.frame->columns) {
+    const bool clash = std::any_of(fields.begin(), fields.end(),
+                                   [&](const OutputColumn& f) { return f.name == c.name; });
+    if (!clash) all.push_back({c.name, nullptr, &c.values});
+  }
+  all.insert(all.end(), fields.begin(), fields.end());
   if (only.empty()) return all;
   std::vector<OutputColumn> out;
   for (const auto& name : only) {

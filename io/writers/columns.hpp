@@ -11,12 +11,17 @@
 
 namespace mgs::io {
 
+// One output column: an analyzer field, or a per-atom column carried over from the input
+// (e.g. c_pe), under its input name.
 struct OutputColumn {
   std::string name;  // "<label>_<field>", e.g. voronoi_volume
   const PerAtomField* field;
+  const std::vector<double>* input;
+
+  void append(fmt::memory_buffer& out, std::size_t i) const;
 };
 
-// Columns of every analyzer field in the record, in analyzer order. With `only` not empty, just
+// Input columns first, then every analyzer field, in analyzer order. With `only` not empty, just
 // those names (in that order); an unknown name throws ConfigError listing the available ones.
 std::vector<OutputColumn> field_columns(const FrameRecord& record,
                                         const std::vector<std::string>& only = {});
@@ -29,6 +34,11 @@ inline void append_field(fmt::memory_buffer& out, const PerAtomField& f, std::si
   } else {
     append_number(out, std::get<std::vector<double>>(f.values)[i]);
   }
+}
+
+inline void OutputColumn::append(fmt::memory_buffer& out, std::size_t i) const {
+  if (field) append_field(out, *field, i);
+  else append_number(out, (*input)[i]);
 }
 
 // Formats rows [0, n) with row(i, buffer) in fixed blocks, concurrently, and joins them in order.

@@ -26,7 +26,7 @@ class CsvSink final : public FrameSink {
                      f.id[i], f.type[i], f.pos[i][0], f.pos[i][1], f.pos[i][2]);
       for (const auto& c : cols) {
         buf.push_back(',');
-        append_field(buf, *c.field, i);
+        c.append(buf, i);
       }
       buf.push_back('\n');
     });
