@@ -25,29 +25,44 @@ CellList::CellList(const Box& box, const std::vector<Vec3>& positions, double bi
   const std::size_t nb = static_cast<std::size_t>(nbins_[0]) * nbins_[1] * nbins_[2];
   std::vector<std::uint32_t> bin_of(positions.size());
   std::vector<std::uint32_t> count(nb + 1, 0);
+  binned_pos_.resize(positions.size());
+  // An atom inside the cell (up to rounding) keeps its coordinates exactly, so that a caller's
+  // position and the binned one agree bit for bit (an atom finds itself at image 0). Only atoms
+  // clearly outside along a periodic direction are wrapped. The bin always comes from the stored
+  // coordinates: a fractional coordinate a rounding error below 0 goes to the first bin, never
+  // to the last one (where it would be a whole cell away from its neighbors).
+  constexpr double kInsideTolerance = 1e-10;
   for (std::size_t i = 0; i < positions.size(); ++i) {
-    const Vec3 s = box.to_fractional(positions[i]);
+    Vec3 r = positions[i];
+    Vec3 s = box.to_fractional(r);
+    for (int k = 0; k < 3; ++k) {
+      if (box.periodic(k) && (s[k] < -kInsideTolerance || s[k] > 1.0 + kInsideTolerance)) {
+        r = box.wrap(r);
+        s = box.to_fractional(r);
+        break;
+      }
+    }
     std::array<int, 3> b{};
     for (int k = 0; k < 3; ++k) {
-      double f = s[k];
-      if (box.periodic(k)) f -= std::floor(f);
-      b[k] = std::clamp(static_cast<int>(std::floor(f * nbins_[k])), 0, nbins_[k] - 1);
+      // Clamped rather than wrapped: atoms beyond a non-periodic face live in the edge bins.
+      const double f = std::floor(s[k] * nbins_[k]);
+      b[k] = static_cast<int>(std::clamp(f, 0.0, static_cast<double>(nbins_[k] - 1)));
     }
     bin_of[i] = static_cast<std::uint32_t>((static_cast<std::size_t>(b[2]) * nbins_[1] + b[1]) *
                                                nbins_[0] +
                                            b[0]);
+    binned_pos_[i] = r;
     ++count[bin_of[i] + 1];
   }
   for (std::size_t b = 0; b < nb; ++b) count[b + 1] += count[b];
   bin_start_ = count;
   atoms_.resize(positions.size());
+  std::vector<Vec3> by_atom = std::move(binned_pos_);
   binned_pos_.resize(positions.size());
-  // Positions are stored as given; if an atom sits outside the cell along a periodic direction,
-  // its binned position is wrapped so that bin and coordinates agree.
   for (std::size_t i = 0; i < positions.size(); ++i) {
     const std::uint32_t slot = count[bin_of[i]]++;
     atoms_[slot] = static_cast<std::uint32_t>(i);
-    binned_pos_[slot] = box.wrap(positions[i]);
+    binned_pos_[slot] = by_atom[i];
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <tbb/parallel_pipeline.h>
+#include <tbb/global_control.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
@@ -74,6 +75,9 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
                             const PipelineOptions& options) {
   const int threads =
       options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
+  // Allow more workers than cores when asked (TBB caps them at the core count otherwise).
+  tbb::global_control allow(tbb::global_control::max_allowed_parallelism,
+                            static_cast<std::size_t>(threads));
   tbb::task_arena arena(threads);
   const std::size_t total = source.frame_count();
   nlohmann::json frames = nlohmann::json::array();

@@ -54,6 +54,9 @@ class CellBuilder {
     spacing_ = std::cbrt(box.volume() / std::max<std::size_t>(1, positions.size()));
     // Search radius: no cell fits inside a sphere smaller than the box's longest diagonal.
     max_radius_ = 4.0 * (box.edge(0).norm() + box.edge(1).norm() + box.edge(2).norm()) + spacing_;
+    const double width = std::min({box.perpendicular_width(0), box.perpendicular_width(1),
+                                   box.perpendicular_width(2)});
+    self_r2_ = 0.25 * width * width;
     if (!options.radii.empty()) {
       for (double r : options.radii) max_radius2_ = std::max(max_radius2_, r * r);
     }
@@ -115,7 +118,11 @@ class CellBuilder {
     out.clear();
     cells_.for_each_within(positions_[i], radius,
                            [&](std::uint32_t j, Image img, const Vec3& d, double r2) {
-                             if (j == i && img == Image{0, 0, 0}) return;
+                             // The atom itself: at image 0, or (if the caller's position was
+                             // outside the cell and the cell list wrapped it) at a zero
+                             // separation through another image. A true periodic copy of the
+                             // atom is at least the cell's thinnest width away.
+                             if (j == i && (img == Image{0, 0, 0} || r2 < self_r2_)) return;
                              out.push_back({r2, j, img, d});
                            });
     std::sort(out.begin(), out.end());
@@ -199,6 +206,7 @@ class CellBuilder {
   double spacing_ = 1.0;
   double max_radius_ = 0.0;
   double max_radius2_ = 0.0;
+  double self_r2_ = 0.0;
 };
 
 }  // namespace

@@ -14,6 +14,17 @@ namespace {
 
 constexpr std::size_t kMaxHeaderLine = 1 << 16;
 
+// A line that is not text: binary dumps (dump ... binary) and other binary files end up here.
+bool looks_binary(std::string_view t) {
+  for (char c : t.substr(0, 256)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u == 0 || (u < 32 && c != '\t' && c != '\r' && c != '\f' && c != '\v')) return true;
+  }
+  return false;
+}
+
+// The header items of a LAMMPS text dump frame. LAMMPS writes ITEM: UNITS (first frame only,
+// `dump_modify units yes`) and ITEM: TIME (`dump_modify time yes`) before ITEM: TIMESTEP.
 class IndexScanner {
  public:
   explicit IndexScanner(std::string file) : file_(std::move(file)) {}
@@ -26,12 +37,15 @@ class IndexScanner {
         continue;
       }
       const void* nl = std::memchr(chunk.data() + pos, '\n', chunk.size() - pos);
-      const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - chunk.data())
-                                 : chunk.size();
+      const std::size_t end =
+          nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - chunk.data()) : chunk.size();
       if (carry_.empty()) carry_offset_ = base + pos;
       carry_.append(chunk.data() + pos, end - pos);
       if (carry_.size() > kMaxHeaderLine && state_ != State::Atoms) {
-        throw InputError(file_, line_, "line too long: expected a LAMMPS dump header line");
+        throw InputError(file_, line_ + 1,
+                         looks_binary(carry_)
+                             ? std::string("expected a LAMMPS text dump, found binary data")
+                             : std::string("line too long: expected a LAMMPS dump header line"));
       }
       if (!nl) break;
       pos = end + 1;
@@ -42,23 +56,23 @@ class IndexScanner {
   }
 
   std::vector<DumpFrameEntry> finish() {
+    at_end_ = true;
     if (!carry_.empty()) {
       line(carry_, carry_offset_);  // last line without a newline
       carry_.clear();
     }
     if (state_ == State::Atoms && remaining_ > 0) {
-      throw InputError(file_, line_,
-                       fmt::format("file ends inside the frame of timestep {}: expected {} atom "
-                                   "lines after ITEM: ATOMS on line {}, found {}",
-                                   current_.timestep, current_.atoms, atoms_line_,
-                                   current_.atoms - remaining_));
+      throw InputError(
+          file_, line_,
+          fmt::format("file ends inside the frame of timestep {}: expected {} atom "
+                      "lines after ITEM: ATOMS on line {}, found {}",
+                      current_.timestep, current_.atoms, atoms_line_, current_.atoms - remaining_));
     }
     if (state_ == State::Header) {
       throw InputError(file_, line_,
                        fmt::format("file ends inside the header of the frame that starts on line "
-                                   "{}: expected ITEM: NUMBER OF ATOMS, ITEM: BOX BOUNDS and "
-                                   "ITEM: ATOMS",
-                                   current_.first_line));
+                                   "{}: expected {}",
+                                   current_.first_line, missing_items()));
     }
     close_frame(end_);
     if (frames_.empty()) {
@@ -68,9 +82,11 @@ class IndexScanner {
     return std::move(frames_);
   }
 
+  const std::string& units() const { return units_; }
+
  private:
   enum class State { Start, Header, Atoms };
-  enum class Pending { None, Timestep, Count, Other };
+  enum class Pending { None, Timestep, Count, Units, Time, Box };
 
   std::size_t skip_atom_lines(std::string_view chunk, std::size_t pos) {
     while (remaining_ > 0 && pos < chunk.size()) {
@@ -81,76 +97,185 @@ class IndexScanner {
         carry_.assign(chunk.data() + pos, chunk.size() - pos);
         return chunk.size();
       }
-      pos = static_cast<std::size_t>(static_cast<const char*>(nl) - chunk.data()) + 1;
-      --remaining_;
+      const std::size_t end = static_cast<std::size_t>(static_cast<const char*>(nl) - chunk.data());
       ++line_;
+      // A frame with fewer atom lines than announced runs into the next frame's header.
+      if (chunk[pos] == 'I' || chunk[pos] == '\n' || chunk[pos] == '\r') {
+        check_atom_line(chunk.substr(pos, end - pos));
+      }
+      pos = end + 1;
+      --remaining_;
     }
     if (remaining_ == 0) state_ = State::Start;
     return pos;
   }
 
+  void check_atom_line(std::string_view text) const {
+    if (trim(text).empty()) {
+      throw InputError(file_, line_,
+                       fmt::format("expected {} atom lines after ITEM: ATOMS on line {} (as ITEM: "
+                                   "NUMBER OF ATOMS says), got a blank line after {}",
+                                   current_.atoms, atoms_line_, current_.atoms - remaining_));
+    }
+    if (!starts_with(text, "ITEM:")) return;
+    throw InputError(
+        file_, line_,
+        fmt::format("expected {} atom lines after ITEM: ATOMS on line {} (as ITEM: "
+                    "NUMBER OF ATOMS says), found {} before {}",
+                    current_.atoms, atoms_line_, current_.atoms - remaining_, quote(trim(text))));
+  }
+
+  // The required items not seen yet in the current frame header.
+  std::string missing_items(bool with_atoms = true) const {
+    std::string out;
+    const auto add = [&](bool have, const char* item) {
+      if (have) return;
+      if (!out.empty()) out += ", ";
+      out += item;
+    };
+    add(have_timestep_, "ITEM: TIMESTEP");
+    add(have_count_, "ITEM: NUMBER OF ATOMS");
+    add(have_box_, "ITEM: BOX BOUNDS");
+    add(!with_atoms, "ITEM: ATOMS");
+    return out;
+  }
+
+  void open_frame(std::uint64_t offset) {
+    close_frame(offset);
+    current_ = DumpFrameEntry{};
+    current_.offset = offset;
+    current_.first_line = line_;
+    open_ = true;
+    have_timestep_ = have_count_ = have_box_ = false;
+    state_ = State::Header;
+    pending_ = Pending::None;
+  }
+
+  // Handles an ITEM: line inside a frame header.
+  void item(std::string_view t) {
+    if (pending_ == Pending::Box) {
+      throw InputError(file_, line_,
+                       fmt::format("expected 3 lines of box bounds after ITEM: BOX BOUNDS on line "
+                                   "{}, got {}",
+                                   box_line_, quote(t)));
+    }
+    if (pending_ != Pending::None) {
+      throw InputError(file_, line_,
+                       fmt::format("expected the value of the ITEM: line above, got {}", quote(t)));
+    }
+    if (t == "ITEM: TIMESTEP") {
+      if (have_timestep_) {
+        throw InputError(file_, line_,
+                         fmt::format("expected ITEM: ATOMS for the frame that starts on line {}, "
+                                     "got a second ITEM: TIMESTEP",
+                                     current_.first_line));
+      }
+      pending_ = Pending::Timestep;
+    } else if (t == "ITEM: NUMBER OF ATOMS") {
+      pending_ = Pending::Count;
+    } else if (t == "ITEM: UNITS") {
+      pending_ = Pending::Units;
+    } else if (t == "ITEM: TIME") {
+      pending_ = Pending::Time;
+    } else if (starts_with(t, "ITEM: BOX BOUNDS")) {
+      pending_ = Pending::Box;
+      box_left_ = 3;
+      box_line_ = line_;
+      have_box_ = true;
+    } else if (starts_with(t, "ITEM: ATOMS")) {
+      if (!have_timestep_ || !have_count_ || !have_box_) {
+        throw InputError(
+            file_, line_,
+            fmt::format("expected {} before ITEM: ATOMS (frame that starts on line {})",
+                        missing_items(false), current_.first_line));
+      }
+      atoms_line_ = line_;
+      remaining_ = current_.atoms;
+      state_ = remaining_ > 0 ? State::Atoms : State::Start;
+    } else if (at_end_) {
+      throw InputError(file_, line_,
+                       fmt::format("file ends inside the header of the frame that starts on line "
+                                   "{}, in the middle of the line {}",
+                                   current_.first_line, quote(t)));
+    } else {
+      throw InputError(file_, line_,
+                       fmt::format("expected ITEM: TIMESTEP, NUMBER OF ATOMS, BOX BOUNDS, UNITS, "
+                                   "TIME or ATOMS (a LAMMPS atom dump), got {}",
+                                   quote(t)));
+    }
+  }
+
   void line(std::string_view text, std::uint64_t offset) {
     ++line_;
     if (state_ == State::Atoms) {  // an atom line split across chunks
+      check_atom_line(text);
       if (--remaining_ == 0) state_ = State::Start;
       return;
     }
     const std::string_view t = trim(text);
     if (state_ == State::Start) {
       if (t.empty()) return;  // blank lines between frames or at the end
-      if (t != "ITEM: TIMESTEP") {
-        throw InputError(file_, line_,
-                         fmt::format("expected ITEM: TIMESTEP, got {}", quote(t)));
+      if (t == "ITEM: TIMESTEP" || t == "ITEM: UNITS" || t == "ITEM: TIME") {
+        open_frame(offset);
+        item(t);
+        return;
       }
-      close_frame(offset);
-      current_ = DumpFrameEntry{};
-      current_.offset = offset;
-      current_.first_line = line_;
-      open_ = true;
-      have_count_ = false;
-      state_ = State::Header;
-      pending_ = Pending::Timestep;
-      return;
+      if (looks_binary(t)) {
+        throw InputError(file_, line_,
+                         "expected a LAMMPS text dump, found binary data (binary dumps must be "
+                         "converted with LAMMPS tools/binary2txt)");
+      }
+      if (!frames_.empty() || open_) {
+        throw InputError(
+            file_, line_,
+            fmt::format("expected ITEM: TIMESTEP after the {} atom lines of the frame "
+                        "that starts on line {} (as ITEM: NUMBER OF ATOMS says), got {}",
+                        current_.atoms, current_.first_line, quote(t)));
+      }
+      throw InputError(file_, line_, fmt::format("expected ITEM: TIMESTEP, got {}", quote(t)));
     }
     // State::Header
     if (starts_with(t, "ITEM:")) {
-      if (pending_ == Pending::Timestep || pending_ == Pending::Count) {
-        throw InputError(file_, line_, fmt::format("expected a number, got {}", quote(t)));
-      }
-      if (t == "ITEM: NUMBER OF ATOMS") {
-        pending_ = Pending::Count;
-      } else if (starts_with(t, "ITEM: ATOMS")) {
-        if (!have_count_) {
-          throw InputError(file_, line_, "ITEM: ATOMS before ITEM: NUMBER OF ATOMS");
-        }
-        atoms_line_ = line_;
-        remaining_ = current_.atoms;
-        state_ = remaining_ > 0 ? State::Atoms : State::Start;
-      } else if (t == "ITEM: TIMESTEP") {
-        throw InputError(file_, line_,
-                         fmt::format("expected ITEM: ATOMS for the frame that starts on line {}",
-                                     current_.first_line));
-      } else {
-        pending_ = Pending::Other;
-      }
+      item(t);
       return;
     }
-    if (pending_ == Pending::Timestep) {
-      const auto v = to_int(t);
-      if (!v) throw InputError(file_, line_, fmt::format("expected a timestep (integer), got {}", quote(t)));
-      current_.timestep = *v;
-    } else if (pending_ == Pending::Count) {
-      const auto v = to_int(t);
-      if (!v || *v < 0) {
-        throw InputError(file_, line_,
-                         fmt::format("expected a number of atoms (integer >= 0), got {}", quote(t)));
+    switch (pending_) {
+      case Pending::Timestep: {
+        const auto v = to_int(t);
+        if (!v) {
+          throw InputError(file_, line_,
+                           fmt::format("expected a timestep (integer), got {}", quote(t)));
+        }
+        current_.timestep = *v;
+        have_timestep_ = true;
+        break;
       }
-      current_.atoms = static_cast<std::uint64_t>(*v);
-      have_count_ = true;
-    } else if (pending_ == Pending::None) {
-      throw InputError(file_, line_, fmt::format("expected an ITEM: line, got {}", quote(t)));
+      case Pending::Count: {
+        const auto v = to_int(t);
+        if (!v || *v < 0) {
+          throw InputError(
+              file_, line_,
+              fmt::format("expected a number of atoms (integer >= 0), got {}", quote(t)));
+        }
+        current_.atoms = static_cast<std::uint64_t>(*v);
+        have_count_ = true;
+        break;
+      }
+      case Pending::Units:
+        if (units_.empty()) units_ = std::string(t);
+        break;
+      case Pending::Time:
+        break;  // checked by the parser
+      case Pending::Box:
+        if (--box_left_ > 0) return;  // the numbers are checked by the parser
+        break;
+      case Pending::None:
+        throw InputError(file_, line_,
+                         fmt::format("expected an ITEM: line (ITEM: ATOMS before the atom lines), "
+                                     "got {}",
+                                     quote(t)));
     }
-    if (pending_ != Pending::Other) pending_ = Pending::None;
+    pending_ = Pending::None;
   }
 
   void close_frame(std::uint64_t next_offset) {
@@ -168,9 +293,13 @@ class IndexScanner {
   std::uint64_t end_ = 0;
   std::int64_t line_ = 0;
   std::int64_t atoms_line_ = 0;
+  std::int64_t box_line_ = 0;
+  int box_left_ = 0;
   std::uint64_t remaining_ = 0;
-  bool have_count_ = false;
+  bool have_timestep_ = false, have_count_ = false, have_box_ = false;
   bool open_ = false;
+  bool at_end_ = false;  // handling the file's last line, which has no newline
+  std::string units_;
   DumpFrameEntry current_;
   std::vector<DumpFrameEntry> frames_;
 };
@@ -181,6 +310,7 @@ DumpIndex::DumpIndex(const std::string& path) : source_(TextSource::open(path)) 
   IndexScanner scanner(path);
   source_->scan([&](std::string_view chunk, std::uint64_t base) { scanner.feed(chunk, base); });
   frames_ = scanner.finish();
+  units_ = scanner.units();
 }
 
 std::string_view DumpIndex::text(std::size_t k, std::string& buffer) const {

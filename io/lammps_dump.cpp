@@ -3,12 +3,14 @@
 #include "io/lammps_dump.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <numeric>
 
@@ -31,7 +33,7 @@ struct Header {
   std::optional<Box> box;
   std::array<std::string, 3> boundary{"pp", "pp", "pp"};
   std::vector<std::string> columns;
-  std::int64_t atoms_line = 0;  // line of ITEM: ATOMS
+  std::int64_t atoms_line = 0;   // line of ITEM: ATOMS
   std::size_t atoms_offset = 0;  // byte offset of the first atom line in the frame text
 };
 
@@ -70,9 +72,9 @@ std::array<std::string, 3> parse_boundary(const std::vector<std::string_view>& f
     const bool ok = f.size() == 2 && std::strchr("pfsm", f[0]) && std::strchr("pfsm", f[1]) &&
                     ((f[0] == 'p') == (f[1] == 'p'));
     if (!ok) {
-      throw InputError(file, line,
-                       fmt::format("expected a boundary flag like pp, ff, fs or sm, got {}",
-                                   quote(f)));
+      throw InputError(
+          file, line,
+          fmt::format("expected a boundary flag like pp, ff, fs or sm, got {}", quote(f)));
     }
     out[static_cast<std::size_t>(k)] = std::string(f);
   }
@@ -83,15 +85,17 @@ std::vector<double> numbers(std::string_view line, std::size_t count, const std:
                             std::int64_t line_no, const char* what) {
   const auto tokens = split(line);
   if (tokens.size() < count) {
-    throw InputError(file, line_no,
-                     fmt::format("expected {} numbers ({}), got {}", count, what, quote(trim(line))));
+    throw InputError(
+        file, line_no,
+        fmt::format("expected {} numbers ({}), got {}", count, what, quote(trim(line))));
   }
   std::vector<double> out;
   for (std::size_t i = 0; i < count; ++i) {
     const auto v = to_double(tokens[i]);
     if (!v || !std::isfinite(*v)) {
-      throw InputError(file, line_no,
-                       fmt::format("expected a finite number ({}), got {}", what, quote(tokens[i])));
+      throw InputError(
+          file, line_no,
+          fmt::format("expected a finite number ({}), got {}", what, quote(tokens[i])));
     }
     out.push_back(*v);
   }
@@ -120,9 +124,9 @@ Box read_box(LineReader& lines, std::string_view item, const std::string& file,
     const std::size_t count = kind == Kind::Orthogonal ? 2 : (kind == Kind::Restricted ? 3 : 4);
     rows[static_cast<std::size_t>(k)] =
         numbers(l, count, file, lines.line(),
-                kind == Kind::Orthogonal  ? "lo hi"
+                kind == Kind::Orthogonal   ? "lo hi"
                 : kind == Kind::Restricted ? "lo_bound hi_bound tilt"
-                                          : "edge vector and origin component");
+                                           : "edge vector and origin component");
   }
   try {
     if (kind == Kind::General) {
@@ -148,11 +152,17 @@ Box read_box(LineReader& lines, std::string_view item, const std::string& file,
       ylo -= std::min(0.0, yz);
       yhi -= std::max(0.0, yz);
     }
-    if (!(xhi > xlo) || !(yhi > ylo) || !(zhi > zlo)) {
-      throw InputError(file, item_line + 1,
-                       fmt::format("expected box bounds with hi > lo, got x [{}, {}], y [{}, {}], "
-                                   "z [{}, {}]",
-                                   xlo, xhi, ylo, yhi, zlo, zhi));
+    const std::array<std::array<double, 2>, 3> bounds{{{xlo, xhi}, {ylo, yhi}, {zlo, zhi}}};
+    for (int k = 0; k < 3; ++k) {
+      const auto [lo, hi] = bounds[static_cast<std::size_t>(k)];
+      if (!(hi > lo)) {
+        throw InputError(
+            file, item_line + 1 + k,
+            fmt::format("expected box bounds {0}lo < {0}hi{1}, got {0}lo = {2}, {0}hi = {3} (box "
+                        "length {4} <= 0)",
+                        "xyz"[k], kind == Kind::Restricted ? " (after removing the tilt)" : "", lo,
+                        hi, hi - lo));
+      }
     }
     return Box::from_lammps(xlo, xhi, ylo, yhi, zlo, zhi, xy, xz, yz, periodic);
   } catch (const ComputeError& e) {
@@ -170,26 +180,33 @@ Header read_header(std::string_view text, const std::string& file, std::int64_t 
     if (t.empty()) continue;
     const auto expect_value = [&](const char* what) {
       std::string_view v;
-      if (!lines.next(v)) throw InputError(file, lines.line(), fmt::format("frame ends before {}", what));
+      if (!lines.next(v))
+        throw InputError(file, lines.line(), fmt::format("frame ends before {}", what));
       return trim(v);
     };
     if (t == "ITEM: TIMESTEP") {
       const auto v = expect_value("the timestep");
       const auto ts = to_int(v);
-      if (!ts) throw InputError(file, lines.line(), fmt::format("expected a timestep (integer), got {}", quote(v)));
+      if (!ts)
+        throw InputError(file, lines.line(),
+                         fmt::format("expected a timestep (integer), got {}", quote(v)));
       h.timestep = *ts;
       have_timestep = true;
     } else if (t == "ITEM: TIME") {
       const auto v = expect_value("the time");
       const auto x = to_double(v);
-      if (!x) throw InputError(file, lines.line(), fmt::format("expected a time (number), got {}", quote(v)));
+      if (!x)
+        throw InputError(file, lines.line(),
+                         fmt::format("expected a time (number), got {}", quote(v)));
       h.time = *x;
     } else if (t == "ITEM: UNITS") {
       h.units = std::string(expect_value("the units"));
     } else if (t == "ITEM: NUMBER OF ATOMS") {
       const auto v = expect_value("the number of atoms");
       const auto n = to_int(v);
-      if (!n || *n < 0) throw InputError(file, lines.line(), fmt::format("expected a number of atoms, got {}", quote(v)));
+      if (!n || *n < 0)
+        throw InputError(file, lines.line(),
+                         fmt::format("expected a number of atoms, got {}", quote(v)));
       h.atoms = static_cast<std::uint64_t>(*n);
       have_count = true;
     } else if (starts_with(t, "ITEM: BOX BOUNDS")) {
@@ -198,7 +215,8 @@ Header read_header(std::string_view text, const std::string& file, std::int64_t 
       h.atoms_line = lines.line();
       h.atoms_offset = lines.position();
       for (auto w : split(t.substr(11))) h.columns.emplace_back(w);
-      if (h.columns.empty()) throw InputError(file, lines.line(), "expected column names after ITEM: ATOMS");
+      if (h.columns.empty())
+        throw InputError(file, lines.line(), "expected column names after ITEM: ATOMS");
       break;
     } else if (starts_with(t, "ITEM:")) {
       throw InputError(file, lines.line(), fmt::format("unknown header item {}", quote(t)));
@@ -219,6 +237,7 @@ struct ColumnPlan {
   CoordKind kind = CoordKind::Wrapped;
   bool has_id = false, has_type = false, has_element = false, has_image = false;
   std::vector<std::string> extra_names;
+  std::vector<std::string> names;  // every column, for error messages
 };
 
 ColumnPlan plan_columns(const std::vector<std::string>& cols, const std::string& file,
@@ -243,9 +262,13 @@ ColumnPlan plan_columns(const std::vector<std::string>& cols, const std::string&
   }
   if (!coord) {
     throw InputError(file, line,
-                     "expected coordinate columns x y z, xu yu zu, xs ys zs or xsu ysu zsu in "
-                     "ITEM: ATOMS");
+                     fmt::format("expected coordinate columns x y z, xu yu zu, xs ys zs or xsu ysu "
+                                 "zsu in ITEM: ATOMS, got columns {}",
+                                 fmt::join(cols, " ")));
   }
+  // Image flags go with wrapped coordinates, Cartesian (x) or scaled (xs, as `dump atom` writes
+  // them with `dump_modify image yes`).
+  const bool wrapped = p.kind == CoordKind::Wrapped || p.kind == CoordKind::Scaled;
   int extra = 0;
   for (const auto& c : cols) {
     if (std::count(cols.begin(), cols.end(), c) > 1) {
@@ -253,25 +276,35 @@ ColumnPlan plan_columns(const std::vector<std::string>& cols, const std::string&
     }
     Role r = Role::Extra;
     int slot = 0;
-    if (c == "id") r = Role::Id, p.has_id = true;
-    else if (c == "type") r = Role::Type, p.has_type = true;
-    else if (c == "element") r = Role::Element, p.has_element = true;
-    else if (c == (*coord)[0]) r = Role::X;
-    else if (c == (*coord)[1]) r = Role::Y, slot = 1;
-    else if (c == (*coord)[2]) r = Role::Z, slot = 2;
-    else if (c == "ix" && p.kind == CoordKind::Wrapped) r = Role::IX;
-    else if (c == "iy" && p.kind == CoordKind::Wrapped) r = Role::IY, slot = 1;
-    else if (c == "iz" && p.kind == CoordKind::Wrapped) r = Role::IZ, slot = 2;
+    if (c == "id")
+      r = Role::Id, p.has_id = true;
+    else if (c == "type")
+      r = Role::Type, p.has_type = true;
+    else if (c == "element")
+      r = Role::Element, p.has_element = true;
+    else if (c == (*coord)[0])
+      r = Role::X;
+    else if (c == (*coord)[1])
+      r = Role::Y, slot = 1;
+    else if (c == (*coord)[2])
+      r = Role::Z, slot = 2;
+    else if (c == "ix" && wrapped)
+      r = Role::IX;
+    else if (c == "iy" && wrapped)
+      r = Role::IY, slot = 1;
+    else if (c == "iz" && wrapped)
+      r = Role::IZ, slot = 2;
     if (r == Role::Extra) {
       slot = extra++;
       p.extra_names.push_back(c);
     }
     p.roles.push_back(r);
     p.slot.push_back(slot);
+    p.names.push_back(c);
   }
   const bool ix = find("ix"), iy = find("iy"), iz = find("iz");
-  p.has_image = p.kind == CoordKind::Wrapped && ix && iy && iz;
-  if (p.kind == CoordKind::Wrapped && (ix || iy || iz) && !p.has_image) {
+  p.has_image = wrapped && ix && iy && iz;
+  if (wrapped && (ix || iy || iz) && !p.has_image) {
     throw InputError(file, line, "expected all three image flags ix iy iz, or none");
   }
   if (!p.has_type && !p.has_element) {
@@ -280,155 +313,212 @@ ColumnPlan plan_columns(const std::vector<std::string>& cols, const std::string&
   return p;
 }
 
-// Parsed atom columns in file order.
-struct Rows {
-  std::vector<std::int64_t> id;
-  std::vector<int> type;
-  std::vector<std::string_view> element;
-  std::vector<Vec3> coord;
-  std::vector<std::array<int, 3>> image;
-  std::vector<std::vector<double>> extra;
+// The atom section of one frame, parsed straight into the frame's arrays in file order (positions
+// already wrapped, image flags adjusted); sorted by id afterwards only when the file is not.
+struct AtomBlockPlan {
+  std::vector<std::size_t> cuts;   // byte offsets of block starts (at line starts), + end
+  std::vector<std::size_t> first;  // first row of each block, + total line count
 };
 
-void parse_rows(std::string_view block, std::size_t first_row, std::size_t rows_in_block,
-                const ColumnPlan& plan, Rows& rows, const std::string& file,
+[[noreturn]] void column_count_error(const ColumnPlan& plan, std::size_t got, bool cut,
+                                     const std::string& file, std::int64_t line_no) {
+  if (got == 0) {
+    throw InputError(file, line_no,
+                     fmt::format("expected an atom line with the {} columns of ITEM: ATOMS "
+                                 "({}), got a blank line",
+                                 plan.roles.size(), fmt::join(plan.names, " ")));
+  }
+  throw InputError(
+      file, line_no,
+      fmt::format(
+          "expected {} columns as named by ITEM: ATOMS ({}), got {}{}", plan.roles.size(),
+          fmt::join(plan.names, " "), got,
+          cut && got < plan.roles.size() ? " (the file ends inside this line: truncated?)" : ""));
+}
+
+std::size_t count_tokens(std::string_view l) {
+  return split(l).size();
+}
+
+// Parses rows [first_row, first_row + count) from `block` (which starts at a line start).
+void parse_rows(std::string_view block, std::size_t first_row, std::size_t count,
+                const ColumnPlan& plan, const Box& box, Frame& f,
+                std::vector<std::string_view>& elements, const std::string& file,
                 std::int64_t first_atom_line) {
-  std::vector<std::string_view> tok;
-  LineReader lines(block, 0);
-  std::string_view l;
-  for (std::size_t r = 0; r < rows_in_block; ++r) {
+  const bool scaled = plan.kind == CoordKind::Scaled || plan.kind == CoordKind::ScaledUnwrapped;
+  const std::size_t ncols = plan.roles.size();
+  const char* p = block.data();
+  const char* const end = block.data() + block.size();
+  for (std::size_t r = 0; r < count; ++r) {
     const std::size_t row = first_row + r;
     const std::int64_t line_no = first_atom_line + static_cast<std::int64_t>(row);
-    if (!lines.next(l)) throw InputError(file, line_no, "frame ends before all atom lines");
-    split(l, tok);
-    if (tok.size() != plan.roles.size()) {
-      throw InputError(file, line_no,
-                       fmt::format("expected {} columns as named by ITEM: ATOMS, got {}",
-                                   plan.roles.size(), tok.size()));
-    }
-    for (std::size_t c = 0; c < tok.size(); ++c) {
-      const auto role = plan.roles[c];
+    const char* q = p;
+    Vec3 coord = Vec3::Zero();
+    std::array<int, 3> image{0, 0, 0};
+    for (std::size_t c = 0; c < ncols; ++c) {
+      while (q < end && is_space(*q)) ++q;
+      if (q == end || *q == '\n') column_count_error(plan, c, q == end, file, line_no);
+      const char* const b = q;
+      while (q < end && !is_space(*q) && *q != '\n') ++q;
+      const std::string_view tok(b, static_cast<std::size_t>(q - b));
+      const Role role = plan.roles[c];
       const auto slot = static_cast<std::size_t>(plan.slot[c]);
-      if (role == Role::Element) {
-        rows.element[row] = tok[c];
-        continue;
-      }
-      if (role == Role::Id || role == Role::Type || role == Role::IX || role == Role::IY ||
-          role == Role::IZ) {
-        const auto v = to_int(tok[c]);
-        if (!v) {
-          throw InputError(file, line_no,
-                           fmt::format("expected an integer in column {}, got {}", c + 1, quote(tok[c])));
-        }
-        if (role == Role::Id) {
-          rows.id[row] = *v;
-        } else if (role == Role::Type) {
-          if (*v < 1 || *v > 1000000) {
-            throw InputError(file, line_no, fmt::format("expected an atom type >= 1, got {}", *v));
+      switch (role) {
+        case Role::Element:
+          elements[row] = tok;
+          break;
+        case Role::Id:
+        case Role::Type:
+        case Role::IX:
+        case Role::IY:
+        case Role::IZ: {
+          const auto v = to_int(tok);
+          if (!v) {
+            throw InputError(file, line_no,
+                             fmt::format("expected an integer in column {} ({}), got {}", c + 1,
+                                         plan.names[c], quote(tok)));
           }
-          rows.type[row] = static_cast<int>(*v);
-        } else {
-          if (*v < -(1 << 29) || *v > (1 << 29)) {
-            throw InputError(file, line_no, fmt::format("image flag {} is out of range", *v));
+          if (role == Role::Id) {
+            f.id[row] = *v;
+          } else if (role == Role::Type) {
+            if (*v < 1 || *v > 1000000) {
+              throw InputError(file, line_no,
+                               fmt::format("expected an atom type >= 1, got {}", *v));
+            }
+            f.type[row] = static_cast<int>(*v);
+          } else {
+            if (*v < -(1 << 29) || *v > (1 << 29)) {
+              throw InputError(file, line_no, fmt::format("image flag {} is out of range", *v));
+            }
+            image[slot] = static_cast<int>(*v);
           }
-          rows.image[row][slot] = static_cast<int>(*v);
+          break;
         }
-        continue;
-      }
-      const auto v = to_double(tok[c]);
-      if (!v) {
-        throw InputError(file, line_no,
-                         fmt::format("expected a number in column {} ({}), got {}", c + 1,
-                                     role == Role::Extra ? plan.extra_names[slot] : "coordinate",
-                                     quote(tok[c])));
-      }
-      if (role == Role::Extra) {
-        rows.extra[slot][row] = *v;
-      } else {
-        if (!std::isfinite(*v)) {
-          throw InputError(file, line_no, fmt::format("expected a finite coordinate, got {}", quote(tok[c])));
+        case Role::X:
+        case Role::Y:
+        case Role::Z:
+        case Role::Extra: {
+          const auto v = to_double(tok);
+          if (!v) {
+            throw InputError(file, line_no,
+                             fmt::format("expected a number in column {} ({}), got {}", c + 1,
+                                         plan.names[c], quote(tok)));
+          }
+          if (role == Role::Extra) {
+            f.columns[slot].values[row] = *v;
+          } else {
+            if (!std::isfinite(*v)) {
+              throw InputError(file, line_no,
+                               fmt::format("expected a finite coordinate in column {} ({}), got {}",
+                                           c + 1, plan.names[c], quote(tok)));
+            }
+            coord[static_cast<Eigen::Index>(slot)] = *v;
+          }
+          break;
         }
-        rows.coord[row][static_cast<Eigen::Index>(slot)] = *v;
       }
     }
+    while (q < end && is_space(*q)) ++q;
+    if (q < end && *q != '\n') {
+      const void* nl = std::memchr(q, '\n', static_cast<std::size_t>(end - q));
+      const char* const eol = nl ? static_cast<const char*>(nl) : end;
+      column_count_error(plan, count_tokens(std::string_view(p, static_cast<std::size_t>(eol - p))),
+                         false, file, line_no);
+    }
+    std::array<int, 3> shift{};
+    f.pos[row] = box.wrap(scaled ? box.to_cartesian(coord) : coord, &shift);
+    for (std::size_t d = 0; d < 3; ++d) f.image[row][d] = shift[d] + image[d];
+    p = q < end ? q + 1 : end;
   }
 }
 
-// Splits the atom section into blocks at line ends and parses them concurrently.
-void parse_atoms(std::string_view text, std::uint64_t count, const ColumnPlan& plan, Rows& rows,
-                 const std::string& file, std::int64_t first_atom_line) {
-  const std::size_t n = static_cast<std::size_t>(count);
-  rows.id.assign(n, 0);
-  rows.type.assign(n, 0);
-  if (plan.has_element) rows.element.assign(n, {});
-  rows.coord.assign(n, Vec3::Zero());
-  rows.image.assign(n, {0, 0, 0});
-  rows.extra.assign(plan.extra_names.size(), std::vector<double>(n, 0.0));
-  constexpr std::size_t kTargetBlockBytes = 1 << 20;
-  std::vector<std::size_t> cuts{0};
-  while (cuts.back() < text.size()) {
-    std::size_t next = std::min(text.size(), cuts.back() + kTargetBlockBytes);
+// Cuts the atom section into blocks at line ends and counts the lines of each block.
+AtomBlockPlan plan_blocks(std::string_view text) {
+  constexpr std::size_t kTargetBlockBytes = 1 << 18;
+  AtomBlockPlan plan;
+  plan.cuts.push_back(0);
+  while (plan.cuts.back() < text.size()) {
+    std::size_t next = std::min(text.size(), plan.cuts.back() + kTargetBlockBytes);
     if (next < text.size()) {
       const void* nl = std::memchr(text.data() + next, '\n', text.size() - next);
       next = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1
                 : text.size();
     }
-    cuts.push_back(next);
+    plan.cuts.push_back(next);
   }
-  const std::size_t nblocks = cuts.size() - 1;
+  const std::size_t nblocks = plan.cuts.size() - 1;
   std::vector<std::size_t> lines_in(nblocks, 0);
   parallel::for_each_index(
       nblocks,
       [&](std::size_t b) {
-        const std::string_view blk = text.substr(cuts[b], cuts[b + 1] - cuts[b]);
+        const std::string_view blk = text.substr(plan.cuts[b], plan.cuts[b + 1] - plan.cuts[b]);
         std::size_t c = static_cast<std::size_t>(std::count(blk.begin(), blk.end(), '\n'));
         if (!blk.empty() && blk.back() != '\n') ++c;  // last line without '\n'
         lines_in[b] = c;
       },
       1);
-  std::vector<std::size_t> first(nblocks + 1, 0);
-  for (std::size_t b = 0; b < nblocks; ++b) first[b + 1] = first[b] + lines_in[b];
-  // Lines beyond the declared count must be blank (a trailing empty line is harmless).
-  if (first[nblocks] < n) {
-    throw InputError(file, first_atom_line + static_cast<std::int64_t>(first[nblocks]),
-                     fmt::format("expected {} atom lines after ITEM: ATOMS, found {}", n,
-                                 first[nblocks]));
+  plan.first.assign(nblocks + 1, 0);
+  for (std::size_t b = 0; b < nblocks; ++b) plan.first[b + 1] = plan.first[b] + lines_in[b];
+  return plan;
+}
+
+// Parses the `count` atom lines of `text` into f (file order) and checks that what follows them
+// is blank.
+void parse_atoms(std::string_view text, std::size_t n, const ColumnPlan& plan, Frame& f,
+                 std::vector<std::string_view>& elements, const std::string& file,
+                 std::int64_t first_atom_line) {
+  const AtomBlockPlan blocks = plan_blocks(text);
+  const std::size_t nblocks = blocks.cuts.size() - 1;
+  const std::size_t lines = blocks.first[nblocks];
+  if (lines < n) {
+    throw InputError(file, first_atom_line + static_cast<std::int64_t>(lines),
+                     fmt::format("expected {} atom lines after ITEM: ATOMS, found {}", n, lines));
   }
+  const Box box = f.box;
+  const auto parse_block = [&](std::size_t b) {
+    const std::size_t first = blocks.first[b];
+    const std::string_view blk = text.substr(blocks.cuts[b], blocks.cuts[b + 1] - blocks.cuts[b]);
+    const std::size_t lines_here = blocks.first[b + 1] - first;
+    const std::size_t rows_here = first >= n ? 0 : std::min(lines_here, n - first);
+    parse_rows(blk, first, rows_here, plan, box, f, elements, file, first_atom_line);
+    if (rows_here < lines_here) {
+      // The declared count ended inside this block: what follows must be blank.
+      std::size_t pos = 0;
+      for (std::size_t k = 0; k < rows_here; ++k) pos = blk.find('\n', pos) + 1;
+      if (!trim(blk.substr(pos)).empty()) {
+        throw InputError(file, first_atom_line + static_cast<std::int64_t>(n),
+                         fmt::format("expected {} atom lines, found more", n));
+      }
+    }
+  };
+  // Every block keeps its own first error; the earliest in the file wins, whatever the timing.
+  std::vector<std::exception_ptr> errors(nblocks);
   parallel::for_each_index(
       nblocks,
       [&](std::size_t b) {
-        if (first[b] >= n) {
-          const std::string_view rest = trim(text.substr(cuts[b], cuts[b + 1] - cuts[b]));
-          if (!rest.empty()) {
-            throw InputError(file, first_atom_line + static_cast<std::int64_t>(n),
-                             fmt::format("expected {} atom lines, found more", n));
-          }
-          return;
-        }
-        const std::size_t rows_here = std::min(lines_in[b], n - first[b]);
-        parse_rows(text.substr(cuts[b], cuts[b + 1] - cuts[b]), first[b], rows_here, plan, rows,
-                   file, first_atom_line);
-        if (rows_here < lines_in[b]) {
-          // The declared count ended inside this block: what follows must be blank.
-          std::size_t pos = cuts[b];
-          for (std::size_t k = 0; k < rows_here; ++k) pos = text.find('\n', pos) + 1;
-          if (!trim(text.substr(pos, cuts[b + 1] - pos)).empty()) {
-            throw InputError(file, first_atom_line + static_cast<std::int64_t>(n),
-                             fmt::format("expected {} atom lines, found more", n));
-          }
+        try {
+          parse_block(b);
+        } catch (...) {
+          errors[b] = std::current_exception();
         }
       },
       1);
+  for (const auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
 }
 
 // Maps element names to types: names in `options` keep their type, others follow alphabetically.
-void assign_element_types(Rows& rows, const DumpParseOptions& options, std::vector<std::string>& type_names) {
+void assign_element_types(const std::vector<std::string_view>& elements, std::vector<int>& type,
+                          const DumpParseOptions& options, std::vector<std::string>& type_names) {
   std::map<std::string, int, std::less<>> by_name;
   for (std::size_t t = 1; t < options.type_elements.size(); ++t) {
-    if (!options.type_elements[t].empty()) by_name.emplace(options.type_elements[t], static_cast<int>(t));
+    if (!options.type_elements[t].empty()) {
+      by_name.emplace(options.type_elements[t], static_cast<int>(t));
+    }
   }
   std::vector<std::string> unknown;
-  for (auto e : rows.element) {
+  for (auto e : elements) {
     if (by_name.find(e) == by_name.end() &&
         std::find(unknown.begin(), unknown.end(), e) == unknown.end()) {
       unknown.emplace_back(e);
@@ -437,11 +527,56 @@ void assign_element_types(Rows& rows, const DumpParseOptions& options, std::vect
   std::sort(unknown.begin(), unknown.end());
   int next = static_cast<int>(std::max<std::size_t>(options.type_elements.size(), 1));
   for (const auto& u : unknown) by_name.emplace(u, next++);
-  for (std::size_t i = 0; i < rows.element.size(); ++i) {
-    rows.type[i] = by_name.find(rows.element[i])->second;
-  }
+  for (std::size_t i = 0; i < elements.size(); ++i) type[i] = by_name.find(elements[i])->second;
   type_names.assign(static_cast<std::size_t>(next), "");
   for (const auto& [name, t] : by_name) type_names[static_cast<std::size_t>(t)] = name;
+}
+
+template <class T>
+void permute(std::vector<T>& v, const std::vector<std::size_t>& order) {
+  std::vector<T> out(v.size());
+  parallel::for_each_index(order.size(), [&](std::size_t k) { out[k] = v[order[k]]; });
+  v.swap(out);
+}
+
+// Sorts the atoms of f (in file order) by id. `atom_line(row)` gives the line of a row for the
+// error message about a duplicate id.
+template <class LineOf>
+void sort_by_id(Frame& f, const std::string& file, LineOf atom_line) {
+  const std::size_t n = f.size();
+  bool sorted = true;
+  for (std::size_t k = 1; k < n && sorted; ++k) sorted = f.id[k - 1] < f.id[k];
+  if (sorted) return;
+  const auto duplicate = [&](std::size_t later, std::size_t earlier) {
+    throw InputError(
+        file, atom_line(later),
+        fmt::format("duplicate atom id {} (also on line {})", f.id[later], atom_line(earlier)));
+  };
+  std::vector<std::size_t> order(n);
+  const auto [lo, hi] = std::minmax_element(f.id.begin(), f.id.end());
+  if (*lo == 1 && *hi == static_cast<std::int64_t>(n)) {
+    // Ids 1..n in some order (the usual LAMMPS case): place each row at its id.
+    constexpr std::size_t kUnset = ~std::size_t{0};
+    std::fill(order.begin(), order.end(), kUnset);
+    for (std::size_t r = 0; r < n; ++r) {
+      auto& slot = order[static_cast<std::size_t>(f.id[r] - 1)];
+      if (slot != kUnset) duplicate(r, slot);
+      slot = r;
+    }
+  } else {
+    std::vector<std::pair<std::int64_t, std::size_t>> keyed(n);
+    for (std::size_t r = 0; r < n; ++r) keyed[r] = {f.id[r], r};
+    tbb::parallel_sort(keyed.begin(), keyed.end());
+    for (std::size_t k = 1; k < n; ++k) {
+      if (keyed[k].first == keyed[k - 1].first) duplicate(keyed[k].second, keyed[k - 1].second);
+    }
+    for (std::size_t k = 0; k < n; ++k) order[k] = keyed[k].second;
+  }
+  permute(f.id, order);
+  permute(f.type, order);
+  permute(f.pos, order);
+  permute(f.image, order);
+  for (auto& c : f.columns) permute(c.values, order);
 }
 
 }  // namespace
@@ -455,9 +590,7 @@ Frame parse_dump_frame(std::string_view text, const std::string& file, std::int6
                        const DumpParseOptions& options) {
   const Header h = read_header(text, file, first_line);
   const ColumnPlan plan = plan_columns(h.columns, file, h.atoms_line);
-  Rows rows;
-  parse_atoms(text.substr(h.atoms_offset), h.atoms, plan, rows, file, h.atoms_line + 1);
-  const std::size_t n = rows.id.size();
+  const auto n = static_cast<std::size_t>(h.atoms);
 
   Frame f;
   f.timestep = h.timestep;
@@ -465,58 +598,42 @@ Frame parse_dump_frame(std::string_view text, const std::string& file, std::int6
   f.units = h.units;
   f.box = *h.box;
   f.boundary = h.boundary;
-  if (plan.has_element) {
-    if (plan.has_type) {
-      // Both given: the type column rules, the element names label the types.
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto t = static_cast<std::size_t>(rows.type[i]);
-        if (f.type_names.size() <= t) f.type_names.resize(t + 1);
-        if (f.type_names[t].empty()) f.type_names[t] = std::string(rows.element[i]);
-      }
-    } else {
-      assign_element_types(rows, options, f.type_names);
-    }
-  }
-  // Element names from the run file label types the dump leaves unnamed.
-  if (f.type_names.size() < options.type_elements.size()) f.type_names.resize(options.type_elements.size());
-  for (std::size_t t = 0; t < options.type_elements.size(); ++t) {
-    if (f.type_names[t].empty()) f.type_names[t] = options.type_elements[t];
-  }
-  if (!plan.has_id) {
-    std::iota(rows.id.begin(), rows.id.end(), std::int64_t{1});
-    f.ids_generated = true;
-  }
-
-  // Sort by id; equal ids are an error that names both lines.
-  std::vector<std::pair<std::int64_t, std::uint64_t>> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = {rows.id[i], i};
-  tbb::parallel_sort(order.begin(), order.end());
-  for (std::size_t k = 1; k < n; ++k) {
-    if (order[k].first == order[k - 1].first) {
-      throw InputError(file, h.atoms_line + 1 + static_cast<std::int64_t>(order[k].second),
-                       fmt::format("duplicate atom id {} (also on line {})", order[k].first,
-                                   h.atoms_line + 1 + static_cast<std::int64_t>(order[k - 1].second)));
-    }
-  }
-
+  f.has_image = plan.has_image || plan.kind == CoordKind::Unwrapped ||
+                plan.kind == CoordKind::ScaledUnwrapped;
   f.id.resize(n);
   f.type.resize(n);
   f.pos.resize(n);
   f.image.resize(n);
-  f.has_image = plan.has_image || plan.kind == CoordKind::Unwrapped ||
-                plan.kind == CoordKind::ScaledUnwrapped;
-  const bool scaled = plan.kind == CoordKind::Scaled || plan.kind == CoordKind::ScaledUnwrapped;
   for (const auto& name : plan.extra_names) f.columns.push_back({name, std::vector<double>(n)});
-  parallel::for_each_index(n, [&](std::size_t k) {
-    const std::size_t r = order[k].second;
-    f.id[k] = rows.id[r];
-    f.type[k] = rows.type[r];
-    const Vec3 r_in = scaled ? f.box.to_cartesian(rows.coord[r]) : rows.coord[r];
-    std::array<int, 3> shift{};
-    f.pos[k] = f.box.wrap(r_in, &shift);
-    for (int d = 0; d < 3; ++d) f.image[k][d] = shift[d] + (plan.has_image ? rows.image[r][d] : 0);
-    for (std::size_t c = 0; c < f.columns.size(); ++c) f.columns[c].values[k] = rows.extra[c][r];
-  });
+  std::vector<std::string_view> elements(plan.has_element ? n : 0);
+  const std::int64_t first_atom_line = h.atoms_line + 1;
+  parse_atoms(text.substr(h.atoms_offset), n, plan, f, elements, file, first_atom_line);
+
+  if (plan.has_element) {
+    if (plan.has_type) {
+      // Both given: the type column rules, the element names label the types.
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto t = static_cast<std::size_t>(f.type[i]);
+        if (f.type_names.size() <= t) f.type_names.resize(t + 1);
+        if (f.type_names[t].empty()) f.type_names[t] = std::string(elements[i]);
+      }
+    } else {
+      assign_element_types(elements, f.type, options, f.type_names);
+    }
+  }
+  // Element names from the run file label types the dump leaves unnamed.
+  if (f.type_names.size() < options.type_elements.size()) {
+    f.type_names.resize(options.type_elements.size());
+  }
+  for (std::size_t t = 0; t < options.type_elements.size(); ++t) {
+    if (f.type_names[t].empty()) f.type_names[t] = options.type_elements[t];
+  }
+  if (!plan.has_id) {
+    std::iota(f.id.begin(), f.id.end(), std::int64_t{1});
+    f.ids_generated = true;
+  }
+  sort_by_id(f, file,
+             [&](std::size_t row) { return first_atom_line + static_cast<std::int64_t>(row); });
   return f;
 }
 

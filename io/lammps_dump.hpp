@@ -12,9 +12,9 @@
 namespace mgs::io {
 
 struct DumpFrameEntry {
-  std::uint64_t offset = 0;      // byte offset of "ITEM: TIMESTEP" in the uncompressed text
-  std::uint64_t length = 0;      // bytes up to the next frame
-  std::int64_t first_line = 1;   // 1-based line number of that line
+  std::uint64_t offset = 0;     // byte offset of "ITEM: TIMESTEP" in the uncompressed text
+  std::uint64_t length = 0;     // bytes up to the next frame
+  std::int64_t first_line = 1;  // 1-based line number of that line
   std::int64_t timestep = 0;
   std::uint64_t atoms = 0;
 };
@@ -30,10 +30,13 @@ class DumpIndex {
   // The text of frame k (see TextSource::read for the lifetime of the view).
   std::string_view text(std::size_t k, std::string& buffer) const;
   bool compressed() const { return source_->compressed(); }
+  // The value of the file's first ITEM: UNITS (LAMMPS writes it in the first frame only), or "".
+  const std::string& units() const { return units_; }
 
  private:
   std::unique_ptr<TextSource> source_;
   std::vector<DumpFrameEntry> frames_;
+  std::string units_;
 };
 
 // How element names in an `element` column map to types when the dump has no `type` column:

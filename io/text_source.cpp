@@ -19,7 +19,8 @@ namespace {
 
 class MappedSource final : public TextSource {
  public:
-  MappedSource(std::string path, int fd, std::size_t size) : TextSource(std::move(path)), size_(size) {
+  MappedSource(std::string path, int fd, std::size_t size)
+      : TextSource(std::move(path)), size_(size) {
     if (size_ > 0) {
       void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
       if (p == MAP_FAILED) {
@@ -70,7 +71,14 @@ class GzipSource final : public TextSource {
         check_clean_end();
         break;
       }
-      chunk(std::string_view(buf.data(), static_cast<std::size_t>(n)), offset);
+      try {
+        chunk(std::string_view(buf.data(), static_cast<std::size_t>(n)), offset);
+      } catch (const InputError&) {
+        // Corrupt compressed data can decompress to garbage before zlib notices (at the latest
+        // at the CRC check at the end); then the gzip error is the one to report.
+        check_rest();
+        throw;
+      }
       offset += static_cast<std::uint64_t>(n);
     }
     reopen();
@@ -104,16 +112,36 @@ class GzipSource final : public TextSource {
     gzbuffer(gz_, 1 << 20);
     position_ = 0;
   }
+  // zlib's error text without the "path: " prefix it adds.
+  std::string zlib_message(int& code) const {
+    const char* msg = gzerror(gz_, &code);
+    std::string_view m = msg && *msg ? msg : "unknown error";
+    const std::string prefix = path() + ": ";
+    if (m.substr(0, prefix.size()) == prefix) m.remove_prefix(prefix.size());
+    return std::string(m);
+  }
   [[noreturn]] void fail() {
     int code = 0;
-    const char* msg = gzerror(gz_, &code);
-    throw InputError(path(), 0,
-                     fmt::format("corrupt gzip data: {}", msg && *msg ? msg : "unknown error"));
+    const std::string msg = zlib_message(code);
+    throw InputError(path(), 0, fmt::format("corrupt gzip data: {}", msg));
+  }
+  // Decompresses the rest of the stream and throws if it is corrupt or truncated.
+  void check_rest() {
+    std::vector<char> buf(1 << 20);
+    int n = 0;
+    while ((n = gzread(gz_, buf.data(), static_cast<unsigned>(buf.size()))) > 0) {
+    }
+    if (n < 0) fail();
+    check_clean_end();
   }
   void check_clean_end() {
     int code = 0;
-    const char* msg = gzerror(gz_, &code);
+    const std::string msg = zlib_message(code);
     // zlib reports a stream cut short as Z_BUF_ERROR at the end of input.
+    if (code == Z_BUF_ERROR) {
+      throw InputError(
+          path(), 0, fmt::format("truncated gzip file: the compressed data ends early ({})", msg));
+    }
     if (code != Z_OK && code != Z_STREAM_END) {
       throw InputError(path(), 0, fmt::format("corrupt or truncated gzip data: {}", msg));
     }
@@ -130,10 +158,11 @@ std::unique_ptr<TextSource> TextSource::open(const std::string& path) {
   if (fd < 0) {
     throw InputError(path, 0, fmt::format("cannot open: {}", std::strerror(errno)));
   }
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const bool dir = S_ISDIR(st.st_mode);
     ::close(fd);
-    throw InputError(path, 0, "not a regular file");
+    throw InputError(path, 0, dir ? "expected a file, got a directory" : "expected a regular file");
   }
   unsigned char magic[2] = {0, 0};
   const ssize_t got = ::pread(fd, magic, 2, 0);
