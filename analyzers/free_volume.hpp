@@ -1,0 +1,33 @@
+#pragma once
+// Local volume, density and free volume from the Voronoi tessellation (SCIENCE.md §2).
+#include <optional>
+#include <vector>
+
+#include "engine/analyzer.hpp"
+
+namespace mgs::analyzers {
+
+// g/mol per Å^3 to g/cm^3 (1 amu/Å^3 = 1.66053907 g/cm^3).
+inline constexpr double kAmuPerA3ToGramPerCm3 = 1.66053906660;
+
+struct FreeVolumeParams {
+  VoronoiOptions options;
+  // Reference volume per type (index = type); empty = species mean of each frame.
+  std::vector<double> reference_volumes;
+};
+
+// Mean cell volume per type (index = type, NaN where the type is absent), summed in atom order.
+std::vector<double> species_mean_volumes(const std::vector<int>& types,
+                                         const std::vector<double>& volumes);
+
+class FreeVolumeAnalyzer : public Analyzer {
+ public:
+  FreeVolumeAnalyzer(std::string label, FreeVolumeParams params);
+  Needs needs() const override;
+  FrameResult compute(const FrameContext& context) const override;
+
+ private:
+  FreeVolumeParams params_;
+};
+
+}  // namespace mgs::analyzers
