@@ -9,7 +9,6 @@
 
 #include "engine/errors.hpp"
 #include "io/lammps_data.hpp"
-#include "io/lammps_data.hpp"
 #include "io/lammps_dump.hpp"
 
 namespace mgs::io {
@@ -155,37 +154,6 @@ class TrajectorySource final : public FrameSource {
   std::vector<std::pair<std::size_t, std::size_t>> all_;  // (file, frame in file)
   std::vector<std::size_t> selected_;
   std::size_t cursor_ = 0;
-};
-
-// A LAMMPS data file is one frame; it is read whole in the parallel stage.
-class DataSource final : public FrameSource {
- public:
-  DataSource(std::string path, const InputSpec& spec) : path_(std::move(path)), elements_(spec.type_elements) {
-    const auto& sel = spec.frames;
-    selected_ = sel.start == 0 && sel.stop.value_or(1) > 0 ? 1 : 0;
-  }
-  std::size_t frame_count() const override { return selected_; }
-  std::optional<RawFrame> next() override {
-    if (done_ >= selected_) return std::nullopt;
-    ++done_;
-    RawFrame raw;
-    raw.file = path_;
-    return raw;
-  }
-  Frame parse(const RawFrame&) const override {
-    Frame f = read_lammps_data(path_).frame;
-    if (f.type_names.size() < elements_.size()) f.type_names.resize(elements_.size());
-    for (std::size_t t = 0; t < elements_.size(); ++t) {
-      if (f.type_names[t].empty()) f.type_names[t] = elements_[t];
-    }
-    return f;
-  }
-
- private:
-  std::string path_;
-  std::vector<std::string> elements_;
-  std::size_t selected_ = 1;
-  std::size_t done_ = 0;
 };
 
 }  // namespace

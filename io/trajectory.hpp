@@ -29,6 +29,9 @@ struct InputSpec {
 std::vector<std::string> expand_paths(const std::vector<std::string>& patterns);
 
 // Indexes every file (checking frame structure) and returns a source of the selected frames.
+// Dumps contribute all their frames, LAMMPS data files one frame each (chosen by `format`, or by
+// a .data/.lmp/.lammps name, optionally .gz). Throws InputError for unreadable input or a
+// selection that picks no frame, ConfigError for step 0.
 std::unique_ptr<FrameSource> open_trajectory(const InputSpec& spec);
 
 // Reads one frame (global index over all files, before selection) directly, e.g. a reference.
