@@ -6,6 +6,8 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cmath>
 
 #include "engine/errors.hpp"
@@ -89,6 +91,26 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
     if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
   };
   FrameInfo last_info;
+  tbb::task_group_context group;
+  // A stop request cancels the whole task group, including the parallel loops inside frames;
+  // the watcher polls because a signal handler may do nothing but set the flag.
+  std::atomic<bool> finished{false};
+  std::thread watcher;
+  if (options.stop_requested) {
+    watcher = std::thread([&] {
+      while (!finished.load()) {
+        if (options.stop_requested->load()) {
+          group.cancel_group_execution();
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    });
+  }
+  const auto stop_watcher = [&] {
+    finished = true;
+    if (watcher.joinable()) watcher.join();
+  };
   try {
     arena.execute([&] {
       tbb::parallel_pipeline(
@@ -147,8 +169,11 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
                     ++done;
                     atoms_done += w->frame->size();
                     if (options.progress) options.progress(done, total, atoms_done);
-                  }));
+                  }),
+          group);
     });
+    stop_watcher();
+    if (options.stop_requested && options.stop_requested->load()) throw Interrupted();
     if (done == 0) throw InputError("", 0, "no frames selected from the input");
     // Cross-frame results travel as one final frame on the last frame's positions.
     FrameRecord final_rec{last_info, last_frame, {}, true};
@@ -168,6 +193,7 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
     for (auto& s : sinks) s->commit(summary);
     return summary;
   } catch (...) {
+    stop_watcher();
     for (auto& s : sinks) s->abort();
     throw;
   }

@@ -3,7 +3,9 @@
 // in-order fold and write. Frames in flight are bounded, so memory does not grow with the run.
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <functional>
+#include <stdexcept>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +65,14 @@ struct PipelineOptions {
   std::vector<TypeInfo> types;
   // Called serially after each frame: (frames done, frames total, atoms done).
   std::function<void(std::size_t, std::size_t, std::size_t)> progress;
+  // Set (e.g. by a signal handler) to stop the run: work in flight is cancelled within a block
+  // of atoms, outputs are aborted, and run_pipeline throws Interrupted.
+  const std::atomic<bool>* stop_requested = nullptr;
+};
+
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted: the run was stopped, no partial output kept") {}
 };
 
 // Runs the analyzers over every frame of `source` and feeds the sinks. Returns the run summary

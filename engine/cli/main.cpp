@@ -4,7 +4,9 @@
 #include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -17,6 +19,20 @@
 namespace {
 
 using namespace mgs;
+
+// Set by SIGINT/SIGTERM. A signal handler can only touch a lock-free atomic, hence this one
+// process-wide flag.
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int) { g_stop.store(true); }
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
 
 nlohmann::json run_info(const io::RunConfig& cfg) {
   nlohmann::json info;
@@ -43,6 +59,7 @@ int command_run(const std::string& run_file, int threads, bool quiet) {
     analyzers.push_back(Registry::instance().find(a.type)->make(a.params, a.label, run));
   }
   auto source = io::open_trajectory(cfg.input);
+  if (g_stop.load()) throw Interrupted();
   std::vector<std::unique_ptr<FrameSink>> sinks;
   const nlohmann::json info = run_info(cfg);
   for (const auto& o : cfg.outputs) sinks.push_back(io::make_sink(o, info));
@@ -50,6 +67,7 @@ int command_run(const std::string& run_file, int threads, bool quiet) {
   PipelineOptions options;
   options.threads = threads > 0 ? threads : cfg.threads;
   options.types = cfg.types;
+  options.stop_requested = &g_stop;
   cli::ProgressBar bar(!quiet && ::isatty(STDERR_FILENO));
   options.progress = [&](std::size_t done, std::size_t total, std::size_t atoms) {
     bar.update(done, total, atoms);
@@ -149,6 +167,7 @@ int main(int argc, char** argv) {
   auto* schema = app.add_subcommand("schema", "print the JSON Schema of run files");
 
   CLI11_PARSE(app, argc, argv);
+  install_signal_handlers();
   try {
     if (*run) return command_run(run_file, threads, quiet);
     if (*info) return command_info(info_file);
@@ -157,6 +176,9 @@ int main(int argc, char** argv) {
       fmt::print("{}\n", io::run_schema().dump(2));
       return 0;
     }
+  } catch (const Interrupted& e) {
+    fmt::print(stderr, "\nmgscope: {}\n", e.what());
+    return 130;
   } catch (const ConfigError& e) {
     fmt::print(stderr, "mgscope: error: {}: {}\n", run_file, e.what());
     return 2;

@@ -140,3 +140,28 @@ TEST_CASE("cli: a LAMMPS data file is a one-frame input equal to the dump of the
   CHECK(va["top_indices"] == vb["top_indices"]);
   CHECK(va["box_volume"].get<double>() == Approx(vb["box_volume"].get<double>()).epsilon(1e-9));
 }
+
+TEST_CASE("cli: SIGINT stops a run quickly, removes temporary files, exits non-zero", "[cli][signal]") {
+  const auto dir = temp_dir("cli_signal");
+  write_text(dir / "run.json",
+             fmt::format(R"({{"input": {{"path": ["{0}", "{0}"]}},
+      "analyzers": [{{"type": "voronoi"}}],
+      "outputs": [{{"format": "lammps_dump", "path": "a.dump"}}, {{"format": "json", "path": "s.json"}}]}})",
+                         shared_data("cuzr2k_nvt300.dump.gz").string()));
+  write_text(dir / "s.json", "{}\n");  // an earlier result that must survive
+  std::string out;
+  // 200 frames take seconds; interrupt after half a second and time the stop.
+  const std::string cmd = fmt::format(
+      "cd {} && ({} run --quiet run.json & pid=$!; sleep 0.5; kill -INT $pid; "
+      "start=$(date +%s%N); wait $pid; rc=$?; end=$(date +%s%N); "
+      "echo rc=$rc ms=$(( (end - start) / 1000000 )))",
+      dir.string(), binary().string());
+  run_command(cmd, &out);
+  INFO(out);
+  CHECK_THAT(out, Catch::Contains("interrupted") && Catch::Contains("rc=130"));
+  const auto ms = std::stol(out.substr(out.find("ms=") + 3));
+  CHECK(ms < 1000);
+  CHECK_FALSE(fs::exists(dir / "a.dump"));
+  CHECK_FALSE(fs::exists(dir / "a.dump.tmp"));
+  CHECK(read_text(dir / "s.json") == "{}\n");
+}
