@@ -12,8 +12,8 @@ namespace mgs {
 CellList::CellList(const Box& box, const std::vector<Vec3>& positions, double bin_size)
     : box_(box) {
   if (positions.size() >= std::numeric_limits<std::uint32_t>::max()) {
-    throw ComputeError(fmt::format("{} atoms exceed the neighbor search's limit of 2^32 - 1",
-                                   positions.size()));
+    throw ComputeError(
+        fmt::format("{} atoms exceed the neighbor search's limit of 2^32 - 1", positions.size()));
   }
   if (!(bin_size > 0.0)) throw ComputeError("neighbor bin size must be positive");
   // Cap the number of bins so that memory stays proportional to the atom count.
@@ -48,9 +48,8 @@ CellList::CellList(const Box& box, const std::vector<Vec3>& positions, double bi
       const double f = std::floor(s[k] * nbins_[k]);
       b[k] = static_cast<int>(std::clamp(f, 0.0, static_cast<double>(nbins_[k] - 1)));
     }
-    bin_of[i] = static_cast<std::uint32_t>((static_cast<std::size_t>(b[2]) * nbins_[1] + b[1]) *
-                                               nbins_[0] +
-                                           b[0]);
+    bin_of[i] = static_cast<std::uint32_t>(
+        (static_cast<std::size_t>(b[2]) * nbins_[1] + b[1]) * nbins_[0] + b[0]);
     binned_pos_[i] = r;
     ++count[bin_of[i] + 1];
   }

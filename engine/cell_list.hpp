@@ -2,12 +2,14 @@
 // Spatial binning of atoms in fractional coordinates, valid for any cell tilt. Answers "all atoms
 // (with their periodic image) within R of a point" for any R, including R beyond half the cell,
 // by visiting a bin once per periodic image that can hold a neighbor.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "engine/box.hpp"
+#include "engine/errors.hpp"
 
 namespace mgs {
 
@@ -20,6 +22,9 @@ class CellList {
 
   const Box& box() const { return box_; }
   std::size_t size() const { return atoms_.size(); }
+  // Atom indices bin by bin: a traversal in this order visits neighbors one after another (good
+  // cache locality for per-atom neighbor searches).
+  const std::vector<std::uint32_t>& atoms_in_bin_order() const { return atoms_; }
 
   // Calls f(j, image, delta, r2) for every atom j and periodic image with
   // |pos[j] + h*image - p| <= radius. Visiting order is deterministic (bin by bin, index order).
@@ -40,13 +45,19 @@ void CellList::for_each_within(const Vec3& p, double radius, F&& f) const {
   std::array<int, 3> lo{}, hi{};
   for (int k = 0; k < 3; ++k) {
     const double reach = radius / box_.perpendicular_width(k);
-    lo[k] = static_cast<int>(std::floor((s[k] - reach) * nbins_[k]));
-    hi[k] = static_cast<int>(std::floor((s[k] + reach) * nbins_[k]));
+    const double n = nbins_[k];
+    double first = std::floor((s[k] - reach) * n);
+    double last = std::floor((s[k] + reach) * n);
     if (!box_.periodic(k)) {
       // Atoms beyond a non-periodic face live in the edge bins, so clamp rather than clip.
-      lo[k] = std::clamp(lo[k], 0, nbins_[k] - 1);
-      hi[k] = std::clamp(hi[k], 0, nbins_[k] - 1);
+      first = std::clamp(first, 0.0, n - 1);
+      last = std::clamp(last, 0.0, n - 1);
+    } else if (!(first >= -127 * n && last < 128 * n)) {
+      // Images are stored in 8 bits.
+      throw ComputeError("neighbor search radius spans more than 127 periodic images of the cell");
     }
+    lo[k] = static_cast<int>(first);
+    hi[k] = static_cast<int>(last);
   }
   const double r2max = radius * radius;
   const Mat3& h = box_.cell();
@@ -60,8 +71,8 @@ void CellList::for_each_within(const Vec3& p, double radius, F&& f) const {
         const int ix = ((bx % nbins_[0]) + nbins_[0]) % nbins_[0];
         const int nx = (bx - ix) / nbins_[0];
         const Vec3 shift = h * Vec3(nx, ny, nz) - p;
-        const std::size_t bin =
-            (static_cast<std::size_t>(iz) * nbins_[1] + iy) * nbins_[0] + static_cast<std::size_t>(ix);
+        const std::size_t bin = (static_cast<std::size_t>(iz) * nbins_[1] + iy) * nbins_[0] +
+                                static_cast<std::size_t>(ix);
         const Image image{static_cast<std::int8_t>(nx), static_cast<std::int8_t>(ny),
                           static_cast<std::int8_t>(nz)};
         for (std::uint32_t k = bin_start_[bin]; k < bin_start_[bin + 1]; ++k) {

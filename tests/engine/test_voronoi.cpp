@@ -2,18 +2,18 @@
 // icosahedron, two-type radical B2) in orthogonal, rotated and tilted cells; the volume
 // invariant on every frame of every shared sample file; and LAMMPS `compute voronoi/atom`
 // (per-atom volume and face count, the global edge histogram, the per-face neighbor list).
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <Eigen/Geometry>
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <random>
 #include <sstream>
+#include <tuple>
 
 #include "engine/cell_list.hpp"
 #include "engine/errors.hpp"
@@ -70,7 +70,8 @@ Atoms bcc(double a, int n, const Vec3& origin = Vec3(0.3, -4.0, 1.0)) {
 // The same atoms seen in a rotated frame: cell, origin and positions all rotated, so the cell
 // is a general one (not lower triangular).
 Atoms rotated(const Atoms& in, const Mat3& rotation) {
-  Atoms out{Box(rotation * in.box.cell(), rotation * in.box.origin(), in.box.periodic()), {}, in.type};
+  Atoms out{
+      Box(rotation * in.box.cell(), rotation * in.box.origin(), in.box.periodic()), {}, in.type};
   for (const Vec3& p : in.pos) out.pos.push_back(out.box.wrap(rotation * p));
   return out;
 }
@@ -312,8 +313,8 @@ void write_data_file(const Frame& frame, const fs::path& path) {
   for (int t = 1; t <= frame.max_type(); ++t) s += fmt::format("{} 1.0\n", t);
   s += "\nAtoms # atomic\n\n";
   for (std::size_t i = 0; i < frame.size(); ++i) {
-    s += fmt::format("{} {} {:.17g} {:.17g} {:.17g}\n", frame.id[i], frame.type[i], frame.pos[i].x(),
-                     frame.pos[i].y(), frame.pos[i].z());
+    s += fmt::format("{} {} {:.17g} {:.17g} {:.17g}\n", frame.id[i], frame.type[i],
+                     frame.pos[i].x(), frame.pos[i].y(), frame.pos[i].z());
   }
   test::write_text(path, s);
 }
@@ -323,7 +324,7 @@ void write_data_file(const Frame& frame, const fs::path& path) {
 // ------------------------------------------------------------------------------------------
 // Analytic cells
 
-TEST_CASE("voronoi: FCC gives <0,12,0,0> and a^3/4 in orthogonal, rotated and tilted cells",
+TEST_CASE("voronoi: FCC cells are rhombic dodecahedra of a^3/4 in orthogonal/rotated/tilted cells",
           "[voronoi]") {
   const double a = 3.615;
   const double v = a * a * a / 4.0;
@@ -374,7 +375,7 @@ TEST_CASE("voronoi: FCC gives <0,12,0,0> and a^3/4 in orthogonal, rotated and ti
   }
 }
 
-TEST_CASE("voronoi: BCC gives <0,6,0,8> and a^3/2 in orthogonal, rotated and tilted cells",
+TEST_CASE("voronoi: BCC cells are truncated octahedra of a^3/2 in orthogonal/rotated/tilted cells",
           "[voronoi]") {
   const double a = 3.25;
   const double v = a * a * a / 2.0;
@@ -420,8 +421,8 @@ TEST_CASE("voronoi: small periodic boxes where the search exceeds half the cell"
   require_all_cells(tessellate(b), 3.3 * 3.3 * 3.3 / 2.0, {0, 6, 0, 8});
   require_all_cells(tessellate(rotated(b, some_rotation())), 3.3 * 3.3 * 3.3 / 2.0, {0, 6, 0, 8});
   // A single atom in a tilted cell: its cell is the Wigner-Seitz cell of the cell's lattice.
-  Atoms one{Box::from_lammps(0, 4, 0, 5, 0, 6, 1.5, -1.0, 2.0, {true, true, true}), {Vec3(1, 1, 1)},
-            {1}};
+  Atoms one{
+      Box::from_lammps(0, 4, 0, 5, 0, 6, 1.5, -1.0, 2.0, {true, true, true}), {Vec3(1, 1, 1)}, {1}};
   const Tessellation t1 = tessellate(one);
   CHECK(t1.volume[0] == Approx(one.box.volume()).epsilon(1e-12));
 }
@@ -429,10 +430,12 @@ TEST_CASE("voronoi: small periodic boxes where the search exceeds half the cell"
 TEST_CASE("voronoi: atoms on or a rounding error outside the cell faces", "[voronoi]") {
   // Simple cubic lattice with its first plane at the lower cell face; the atoms of that plane
   // are moved a hair below it (as rounding in a reader's wrap can leave them), or exactly onto
-  // the upper face. Cells must stay cubes.
+  // the upper face. Cells must stay cubes. At -2e-17 the fractional coordinate + 1 rounds to 1:
+  // Box::wrap keeps the atom where it is, and a cell list that bins it by the wrapped fraction
+  // puts it into the last bin, a whole cell away from its position (its neighbors then miss it).
   const double a = 2.5;
   const int n = 5;
-  for (double shift : {0.0, -1e-16, -4e-16, 1.0}) {
+  for (double shift : {0.0, -2e-17, -1e-16, -4e-16, 1.0}) {
     INFO("first plane at fractional coordinate " << shift);
     Atoms sc{Box(Mat3::Identity() * (a * n), Vec3::Zero(), {true, true, true}), {}, {}};
     for (int i = 0; i < n; ++i)
@@ -447,7 +450,7 @@ TEST_CASE("voronoi: atoms on or a rounding error outside the cell faces", "[voro
   }
 }
 
-TEST_CASE("voronoi: noisy FCC needs the edge threshold to keep <0,12,0,0>", "[voronoi]") {
+TEST_CASE("voronoi: noisy FCC needs the edge threshold to keep its index", "[voronoi]") {
   Atoms f = fcc(3.615, 6);
   std::mt19937 rng(2024);
   std::normal_distribution<double> noise(0.0, 0.02);
@@ -469,9 +472,10 @@ TEST_CASE("voronoi: noisy FCC needs the edge threshold to keep <0,12,0,0>", "[vo
   const double f_raw = fraction_fcc(raw);
   const double f_faces = fraction_fcc(tessellate(f, faces_only));
   const double f_edges = fraction_fcc(filtered);
-  INFO(fmt::format("<0,12,0,0> fraction: no filter {:.3f}, face filter 1 % {:.3f}, edge filter "
-                   "0.1 A {:.3f}",
-                   f_raw, f_faces, f_edges));
+  INFO(
+      fmt::format("<0,12,0,0> fraction: no filter {:.3f}, face filter 1 % {:.3f}, edge filter "
+                  "0.1 A {:.3f}",
+                  f_raw, f_faces, f_edges));
   CHECK(f_raw < 0.05);
   CHECK(f_faces < 0.2);
   CHECK(f_edges > 0.8);
@@ -513,7 +517,7 @@ TEST_CASE("voronoi: thresholds follow OVITO's semantics", "[voronoi]") {
   require_all_cells(tessellate(b, o), a * a * a / 2, {0, 6, 0, 8});
 }
 
-TEST_CASE("voronoi: the center of an ideal icosahedron is <0,0,12,0>", "[voronoi]") {
+TEST_CASE("voronoi: the center of an ideal icosahedron has 12 pentagons", "[voronoi]") {
   const double phi = (1.0 + std::sqrt(5.0)) / 2.0;
   const double r = 2.7;  // center-vertex distance
   std::vector<Vec3> shell;
@@ -531,9 +535,10 @@ TEST_CASE("voronoi: the center of an ideal icosahedron is <0,0,12,0>", "[voronoi
   const Vec3 c(1.0, -2.0, 3.0);
   for (bool periodic : {false, true}) {
     INFO((periodic ? "periodic 20 A box" : "non-periodic 20 A box"));
-    Atoms cluster{Box(Mat3::Identity() * 20.0, c - Vec3(10, 10, 10), {periodic, periodic, periodic}),
-                  {c},
-                  {2}};
+    Atoms cluster{
+        Box(Mat3::Identity() * 20.0, c - Vec3(10, 10, 10), {periodic, periodic, periodic}),
+        {c},
+        {2}};
     for (const Vec3& v : shell) {
       cluster.pos.push_back(c + r * v.normalized());
       cluster.type.push_back(1);
@@ -649,10 +654,9 @@ TEST_CASE("voronoi: random gas in partly periodic boxes fills the box", "[vorono
   std::uniform_real_distribution<double> u(0.0, 1.0);
   Mat3 h;
   h << 14, 3, -2, 0, 12, 4, 0, 0, 13;
-  for (std::array<bool, 3> periodic : {std::array<bool, 3>{true, true, true},
-                                       std::array<bool, 3>{true, true, false},
-                                       std::array<bool, 3>{false, true, false},
-                                       std::array<bool, 3>{false, false, false}}) {
+  for (std::array<bool, 3> periodic :
+       {std::array<bool, 3>{true, true, true}, std::array<bool, 3>{true, true, false},
+        std::array<bool, 3>{false, true, false}, std::array<bool, 3>{false, false, false}}) {
     INFO("periodic " << periodic[0] << periodic[1] << periodic[2]);
     Atoms gas{Box(h, Vec3(-3, 1, 2), periodic), {}, {}};
     for (int i = 0; i < 300; ++i) {
@@ -714,7 +718,8 @@ TEST_CASE("voronoi: volumes sum to the box volume on every frame of every shared
 TEST_CASE("voronoi: non-periodic experimental nanoparticle fills its box", "[voronoi]") {
   // 18,356 atoms measured by electron tomography in an `ff ff ff` box: the box faces close the
   // surface cells.
-  const Frame frame = first_frame(test::shared_data("external/aet2021/aet2021_mg_coordinates.dump.gz"));
+  const Frame frame =
+      first_frame(test::shared_data("external/aet2021/aet2021_mg_coordinates.dump.gz"));
   REQUIRE_FALSE(frame.box.periodic(0));
   const Tessellation t = tessellate({frame.box, frame.pos, frame.type});
   CHECK(t.empty_cells == 0);
