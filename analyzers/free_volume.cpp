@@ -176,12 +176,8 @@ std::vector<double> parse_reference(const nlohmann::json& v, const std::string& 
   }
   std::vector<double> out;
   for (const auto& [key, value] : v.items()) {
-    std::size_t t = 0;
-    try {
-      t = std::stoul(key);
-    } catch (const std::exception&) {
-    }
-    if (t == 0 || t > 100000 || std::to_string(t) != key) throw ConfigError(path + "." + key, "expected a type number as key");
+    const std::size_t t = type_number(key);
+    if (t == 0) throw ConfigError(path + "." + key, "expected a type number as key");
     if (!value.is_number() || !(value.get<double>() > 0.0)) {
       throw ConfigError(path + "." + key, "expected a positive volume in Å^3");
     }

@@ -9,6 +9,7 @@
 #include "engine/errors.hpp"
 #include "engine/parallel.hpp"
 #include "engine/registry.hpp"
+#include "engine/voronoi_params.hpp"
 
 namespace mgs::analyzers {
 
@@ -144,72 +145,25 @@ FrameResult VoronoiAnalyzer::compute(const FrameContext& context) const {
 
 namespace {
 
-// Radii are given per type as {"1": 1.35, "2": 1.55}; element names from the run's type map
-// are accepted as keys too. Every type present must have a radius (checked per frame).
-std::vector<double> parse_radii(const nlohmann::json& radii, const RunContext& run,
-                                const std::string& path) {
-  std::vector<double> out;
-  for (const auto& [key, value] : radii.items()) {
-    std::size_t type = 0;
-    try {
-      std::size_t used = 0;
-      type = std::stoul(key, &used);
-      if (used != key.size()) type = 0;
-    } catch (const std::exception&) {
-      type = 0;
-    }
-    if (type == 0) {
-      for (std::size_t t = 1; t < run.types.size(); ++t) {
-        if (run.types[t].element == key) type = t;
-      }
-    }
-    if (type == 0) {
-      throw ConfigError(path + "." + key,
-                        "expected an atom type number (\"1\") or an element named in input.types");
-    }
-    if (!value.is_number() || value.get<double>() < 0.0) {
-      throw ConfigError(path + "." + key, "expected a radius in Å (number >= 0)");
-    }
-    if (out.size() <= type) out.resize(type + 1, -1.0);
-    out[type] = value.get<double>();
-  }
-  if (out.empty()) throw ConfigError(path, "expected at least one radius, e.g. {\"1\": 1.35}");
-  return out;
+std::vector<ParamSpec> voronoi_analyzer_specs() {
+  auto specs = voronoi_param_specs();
+  specs.push_back(ParamSpec("max_order", ParamKind::Integer, 6, "", "write n3 .. n<max_order> columns")
+                      .at_least(6)
+                      .at_most(10));
+  specs.push_back(ParamSpec("top", ParamKind::Integer, 20, "",
+                            "most frequent indices listed per type in the summary")
+                      .at_least(0));
+  return specs;
 }
 
 const bool registered = register_analyzer({
     "voronoi",
     "Voronoi (or radical Voronoi) tessellation: per-atom volume, coordination, face-order index "
     "and maximum face order; index statistics per center type.",
-    {
-        ParamSpec("radii", ParamKind::Object, nullptr, "Å",
-                  "radius per type ({\"1\": 1.35, \"2\": 1.55}); makes the tessellation "
-                  "radical. No default radii: absent means the plain tessellation")
-            .optional(),
-        ParamSpec("edge_threshold", ParamKind::Number, 0.0, "Å",
-                  "edges shorter than this do not count toward a face's order (OVITO semantics)")
-            .at_least(0),
-        ParamSpec("face_threshold", ParamKind::Number, 0.0, "Å^2",
-                  "faces with area <= max(face_threshold, relative_face_threshold * cell area) "
-                  "are dropped")
-            .at_least(0),
-        ParamSpec("relative_face_threshold", ParamKind::Number, 0.0, "",
-                  "face area threshold as a fraction of the cell's total face area")
-            .at_least(0)
-            .at_most(1),
-        ParamSpec("max_order", ParamKind::Integer, 6, "", "write n3 .. n<max_order> columns")
-            .at_least(6)
-            .at_most(10),
-        ParamSpec("top", ParamKind::Integer, 20, "",
-                  "most frequent indices listed per type in the summary")
-            .at_least(0),
-    },
+    voronoi_analyzer_specs(),
     [](const nlohmann::json& p, const std::string& label, const RunContext& run) {
       VoronoiParams params;
-      if (p.contains("radii")) params.options.radii = parse_radii(p["radii"], run, label + ".radii");
-      params.options.edge_threshold = p["edge_threshold"].get<double>();
-      params.options.face_threshold = p["face_threshold"].get<double>();
-      params.options.relative_face_threshold = p["relative_face_threshold"].get<double>();
+      params.options = voronoi_options_from(p, run, label);
       params.max_order = p["max_order"].get<int>();
       params.top = p["top"].get<int>();
       return std::make_unique<VoronoiAnalyzer>(label, std::move(params));

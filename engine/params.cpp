@@ -63,6 +63,16 @@ std::string type_of(const nlohmann::json& v) {
 
 }  // namespace
 
+std::size_t type_number(const std::string& key) {
+  if (key.empty() || key.size() > 6 || key[0] == '0') return 0;
+  std::size_t t = 0;
+  for (char c : key) {
+    if (c < '0' || c > '9') return 0;
+    t = t * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return t <= kMaxTypeNumber ? t : 0;
+}
+
 std::string closest_key(const std::string& key, const std::vector<std::string>& valid) {
   std::string best;
   std::size_t best_d = std::string::npos;

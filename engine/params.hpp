@@ -58,6 +58,13 @@ nlohmann::json validate_params(const nlohmann::json& given, const std::vector<Pa
                                const std::string& json_path,
                                const std::vector<std::string>& reserved = {});
 
+// Largest atom type number accepted in run files (types index small per-type tables).
+inline constexpr std::size_t kMaxTypeNumber = 10000;
+
+// A JSON object key naming an atom type ("1", "2", ...): the type number, or 0 when the key is
+// not a plain positive integer up to kMaxTypeNumber.
+std::size_t type_number(const std::string& key);
+
 // The valid key closest to `key` by edit distance, or "" if none is reasonably close.
 std::string closest_key(const std::string& key, const std::vector<std::string>& valid);
 

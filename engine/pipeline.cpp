@@ -184,7 +184,10 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
         final_rec.results.push_back({a->label(), std::move(*r)});
       }
     }
-    if (!final_rec.results.empty()) {
+    // Only per-atom results need the extra frame; summaries go to the run summary.
+    const bool final_fields = std::any_of(final_rec.results.begin(), final_rec.results.end(),
+                                          [](const AnalyzerResult& r) { return !r.result.fields.empty(); });
+    if (final_fields) {
       for (auto& s : sinks) s->append(final_rec, s->format(final_rec));
     }
     nlohmann::json summary = {{"frames", std::move(frames)}};

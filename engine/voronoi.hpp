@@ -34,7 +34,7 @@ inline constexpr int kMaxStoredOrder = 16;
 struct Tessellation {
   VoronoiOptions options;
   std::vector<double> volume;
-  std::vector<double> surface_area;  // all faces, before filtering
+  std::vector<double> surface_area;         // all faces, before filtering
   std::vector<std::uint16_t> coordination;  // faces kept by the filters
   std::vector<std::uint16_t> max_face_order;
   std::vector<std::array<std::uint16_t, kMaxStoredOrder>> order_counts;
@@ -51,8 +51,11 @@ struct Tessellation {
   }
 };
 
-// Computes the tessellation of `positions` (wrapped into the cell along periodic directions)
-// with types `types` (used for radii). Non-periodic directions are closed by the cell faces.
+// Computes the tessellation of `positions` (wrapped into the cell along periodic directions;
+// `cells` must have been built from the same positions) with types `types` (used for radii).
+// Non-periodic directions are closed by the cell faces. A face's neighbor sits at
+// positions[neighbor] + h * image. Atoms are processed in parallel in the cell list's bin order;
+// the result does not depend on the thread count.
 // Throws ComputeError if two atoms coincide or a cell cannot be completed.
 Tessellation compute_tessellation(const CellList& cells, const std::vector<Vec3>& positions,
                                   const std::vector<int>& types, const VoronoiOptions& options);

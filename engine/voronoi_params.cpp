@@ -12,20 +12,13 @@ std::vector<double> parse_radii(const nlohmann::json& radii, const RunContext& r
                                 const std::string& path) {
   std::vector<double> out;
   for (const auto& [key, value] : radii.items()) {
-    std::size_t type = 0;
-    try {
-      std::size_t used = 0;
-      type = std::stoul(key, &used);
-      if (used != key.size()) type = 0;
-    } catch (const std::exception&) {
-      type = 0;
-    }
+    std::size_t type = type_number(key);
     if (type == 0) {
       for (std::size_t t = 1; t < run.types.size(); ++t) {
         if (run.types[t].element == key) type = t;
       }
     }
-    if (type == 0 || type > 100000) {
+    if (type == 0) {
       throw ConfigError(path + "." + key,
                         "expected an atom type number (\"1\") or an element named in input.types");
     }

@@ -96,15 +96,8 @@ InputSpec parse_input(const json& in, const std::filesystem::path& base, std::ve
   if (f.contains("stop")) spec.frames.stop = f["stop"].get<std::size_t>();
   for (const auto& [key, value] : v["types"].items()) {
     const std::string path = "input.types." + key;
-    std::size_t t = 0;
-    try {
-      std::size_t used = 0;
-      t = std::stoul(key, &used);
-      if (used != key.size()) t = 0;
-    } catch (const std::exception&) {
-      t = 0;
-    }
-    if (t == 0 || t > 10000) throw ConfigError(path, "expected an atom type number >= 1 as key");
+    const std::size_t t = type_number(key);
+    if (t == 0) throw ConfigError(path, "expected an atom type number >= 1 as key");
     const json tv = validate_params(value, type_specs(), path);
     if (types.size() <= t) types.resize(t + 1);
     if (tv.contains("element")) types[t].element = tv["element"].get<std::string>();
