@@ -13,6 +13,19 @@
 
 namespace mgs::io {
 
+bool is_data_file(const std::string& path, const std::string& format) {
+  if (!format.empty()) return format == "lammps_data";
+  const auto ends_with = [](std::string_view s, std::string_view e) {
+    return s.size() >= e.size() && s.substr(s.size() - e.size()) == e;
+  };
+  std::string_view name = path;
+  if (ends_with(name, ".gz")) name.remove_suffix(3);
+  for (const char* ext : {".data", ".lmp", ".lammps"}) {
+    if (ends_with(name, ext)) return true;
+  }
+  return false;
+}
+
 namespace {
 
 // "a10" > "a9": digit runs compare by value.
@@ -41,18 +54,6 @@ bool natural_less(const std::string& a, const std::string& b) {
   return a < b;  // equal by value ("1" and "01"): any fixed order
 }
 
-bool is_data_file(const std::string& path, const std::string& format) {
-  if (!format.empty()) return format == "lammps_data";
-  const auto ends_with = [](std::string_view s, std::string_view e) {
-    return s.size() >= e.size() && s.substr(s.size() - e.size()) == e;
-  };
-  std::string_view name = path;
-  if (ends_with(name, ".gz")) name.remove_suffix(3);
-  for (const char* ext : {".data", ".lmp", ".lammps"}) {
-    if (ends_with(name, ext)) return true;
-  }
-  return false;
-}
 
 // Element names from the run file label the types a frame leaves unnamed.
 void name_types(Frame& f, const std::vector<std::string>& type_elements) {

@@ -24,6 +24,10 @@ struct InputSpec {
   std::vector<std::string> type_elements;  // index = type, for element-only dumps
 };
 
+// Whether `path` is read as a LAMMPS data file: `format` decides when given, else the name
+// (.data, .lmp, .lammps, optionally followed by .gz).
+bool is_data_file(const std::string& path, const std::string& format = "");
+
 // Expands a glob pattern into existing files in natural order (dump.2 before dump.10). A path
 // without wildcard characters is returned as is. Throws InputError if a pattern matches nothing.
 std::vector<std::string> expand_paths(const std::vector<std::string>& patterns);

@@ -14,7 +14,9 @@
 #include "engine/registry.hpp"
 #include "engine/cli/progress.hpp"
 #include "io/config.hpp"
+#include "io/lammps_data.hpp"
 #include "io/lammps_dump.hpp"
+#include "io/trajectory.hpp"
 
 namespace {
 
@@ -86,7 +88,41 @@ int command_run(const std::string& run_file, int threads, bool quiet) {
   return 0;
 }
 
+void print_box_and_types(const Frame& first) {
+  const Box& b = first.box;
+  fmt::print("box:        {} (boundary {} {} {}), volume {:.6g} Å^3\n",
+             b.is_orthogonal() ? "orthogonal" : (b.is_lower_triangular() ? "triclinic" : "general triclinic"),
+             first.boundary[0], first.boundary[1], first.boundary[2], b.volume());
+  const char* names[3] = {"a", "b", "c"};
+  for (int k = 0; k < 3; ++k) {
+    fmt::print("  {} = ({:.10g}, {:.10g}, {:.10g})\n", names[k], b.cell()(0, k), b.cell()(1, k), b.cell()(2, k));
+  }
+  fmt::print("  origin = ({:.10g}, {:.10g}, {:.10g})\n", b.origin()[0], b.origin()[1], b.origin()[2]);
+  std::vector<std::size_t> per_type(static_cast<std::size_t>(first.max_type()) + 1, 0);
+  for (int t : first.type) ++per_type[static_cast<std::size_t>(t)];
+  fmt::print("types (first frame):");
+  for (std::size_t t = 1; t < per_type.size(); ++t) {
+    if (!per_type[t]) continue;
+    const std::string name = t < first.type_names.size() ? first.type_names[t] : "";
+    fmt::print(" {}{}: {}", t, name.empty() ? "" : " (" + name + ")", per_type[t]);
+  }
+  fmt::print("\n");
+}
+
+int command_info_data(const std::string& file) {
+  const io::DataFile data = io::read_lammps_data(file);
+  fmt::print("file:       {} (LAMMPS data file, atom_style {})\n", file, data.atom_style);
+  fmt::print("frames:     1\n");
+  fmt::print("atoms:      {}\n", data.frame.size());
+  std::vector<std::string> cols{"id", "type", "x", "y", "z"};
+  for (const auto& c : data.frame.columns) cols.push_back(c.name);
+  fmt::print("columns:    {}{}\n", fmt::join(cols, " "), data.velocities.empty() ? "" : " (+ Velocities)");
+  print_box_and_types(data.frame);
+  return 0;
+}
+
 int command_info(const std::string& file) {
+  if (io::is_data_file(file)) return command_info_data(file);
   const io::DumpIndex index(file);
   const auto& frames = index.frames();
   std::string buffer;
@@ -108,24 +144,7 @@ int command_info(const std::string& file) {
   if (amin == amax) fmt::print("atoms:      {}\n", amin);
   else fmt::print("atoms:      {} .. {} (varies between frames)\n", amin, amax);
   fmt::print("columns:    {}\n", fmt::join(columns, " "));
-  const Box& b = first.box;
-  fmt::print("box:        {} (boundary {} {} {}), volume {:.6g} Å^3\n",
-             b.is_orthogonal() ? "orthogonal" : (b.is_lower_triangular() ? "triclinic" : "general triclinic"),
-             first.boundary[0], first.boundary[1], first.boundary[2], b.volume());
-  const char* names[3] = {"a", "b", "c"};
-  for (int k = 0; k < 3; ++k) {
-    fmt::print("  {} = ({:.10g}, {:.10g}, {:.10g})\n", names[k], b.cell()(0, k), b.cell()(1, k), b.cell()(2, k));
-  }
-  fmt::print("  origin = ({:.10g}, {:.10g}, {:.10g})\n", b.origin()[0], b.origin()[1], b.origin()[2]);
-  std::vector<std::size_t> per_type(static_cast<std::size_t>(first.max_type()) + 1, 0);
-  for (int t : first.type) ++per_type[static_cast<std::size_t>(t)];
-  fmt::print("types (first frame):");
-  for (std::size_t t = 1; t < per_type.size(); ++t) {
-    if (!per_type[t]) continue;
-    const std::string name = t < first.type_names.size() ? first.type_names[t] : "";
-    fmt::print(" {}{}: {}", t, name.empty() ? "" : " (" + name + ")", per_type[t]);
-  }
-  fmt::print("\n");
+  print_box_and_types(first);
   if (first.ids_generated) fmt::print("note:       no id column; atoms are numbered in file order\n");
   return 0;
 }

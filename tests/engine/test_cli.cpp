@@ -55,6 +55,9 @@ TEST_CASE("cli: --version, --help, analyzers, info", "[cli]") {
   CHECK_THAT(out, Catch::Contains("frames:     25") && Catch::Contains("atoms:      2000") &&
                       Catch::Contains("0 .. 480 (every 20)") &&
                       Catch::Contains("c_pe"));
+  REQUIRE(mgscope("info " + example_data("cuzr2k_IS.data").string(), &out) == 0);
+  CHECK_THAT(out, Catch::Contains("LAMMPS data file") && Catch::Contains("atoms:      2000") &&
+                      Catch::Contains("1: 1280 2: 720"));
   CHECK(mgscope("info /nonexistent/file.dump", &out) != 0);
   CHECK_THAT(out, Catch::Contains("/nonexistent/file.dump"));
   CHECK(mgscope("frobnicate", &out) != 0);
