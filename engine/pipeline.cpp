@@ -91,6 +91,12 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
     if (std::find(warnings.begin(), warnings.end(), w) == warnings.end()) warnings.push_back(w);
   };
   FrameInfo last_info;
+  // Items in flight live in a ring of slots: at most `tokens` items are in flight and they
+  // leave the last (in-order) stage in order, so slot k % tokens is free when item k starts.
+  // Owning them here (not in the items TBB passes) also frees them when a run is cancelled.
+  const std::size_t tokens = static_cast<std::size_t>(threads) + 1;
+  std::vector<Work> slots(tokens);
+  std::size_t next_slot = 0;
   tbb::task_group_context group;
   // A stop request cancels the whole task group, including the parallel loops inside frames;
   // the watcher polls because a signal handler may do nothing but set the flag.
@@ -114,22 +120,24 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
   try {
     arena.execute([&] {
       tbb::parallel_pipeline(
-          static_cast<std::size_t>(threads) + 1,
-          tbb::make_filter<void, std::shared_ptr<Work>>(
+          tokens,
+          tbb::make_filter<void, Work*>(
               tbb::filter_mode::serial_in_order,
-              [&](tbb::flow_control& fc) -> std::shared_ptr<Work> {
+              [&](tbb::flow_control& fc) -> Work* {
                 auto raw = source.next();
                 if (!raw) {
                   fc.stop();
                   return nullptr;
                 }
-                auto w = std::make_shared<Work>();
+                Work* w = &slots[next_slot];
+                next_slot = (next_slot + 1) % slots.size();
+                *w = Work{};
                 w->raw = std::move(*raw);
                 return w;
               }) &
-              tbb::make_filter<std::shared_ptr<Work>, std::shared_ptr<Work>>(
+              tbb::make_filter<Work*, Work*>(
                   tbb::filter_mode::parallel,
-                  [&](std::shared_ptr<Work> w) {
+                  [&](Work* w) {
                     w->frame = std::make_shared<const Frame>(source.parse(w->raw));
                     w->raw.owned.clear();
                     w->raw.owned.shrink_to_fit();
@@ -140,8 +148,8 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
                     w->results = std::move(rec.results);
                     return w;
                   }) &
-              tbb::make_filter<std::shared_ptr<Work>, void>(
-                  tbb::filter_mode::serial_in_order, [&](std::shared_ptr<Work> w) {
+              tbb::make_filter<Work*, void>(
+                  tbb::filter_mode::serial_in_order, [&](Work* w) {
                     const FrameInfo info{w->raw.index, w->frame->timestep};
                     nlohmann::json entry = {{"index", info.index},
                                             {"timestep", info.timestep},
@@ -169,6 +177,7 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
                     ++done;
                     atoms_done += w->frame->size();
                     if (options.progress) options.progress(done, total, atoms_done);
+                    *w = Work{};  // release the slot's memory now, not when it is reused
                   }),
           group);
     });
