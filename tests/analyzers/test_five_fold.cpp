@@ -17,6 +17,7 @@
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
 #include "io/trajectory.hpp"
+#include "lattice.hpp"
 #include "support.hpp"
 
 using namespace mgs;
@@ -24,6 +25,10 @@ using namespace mgs::analyzers;
 using nlohmann::json;
 
 namespace {
+
+using mgs::test::find_field;
+using mgs::test::icosahedron_frame;
+using mgs::test::make_frame;
 
 std::unique_ptr<Analyzer> make(const std::string& type, const json& params,
                                const RunContext& run = {}) {
@@ -33,17 +38,6 @@ std::unique_ptr<Analyzer> make(const std::string& type, const json& params,
   return spec->make(p, type, run);
 }
 
-Frame make_frame(const Box& box, std::vector<Vec3> pos, std::vector<int> type) {
-  Frame f;
-  f.box = box;
-  for (int k = 0; k < 3; ++k)
-    f.boundary[static_cast<std::size_t>(k)] = box.periodic(k) ? "pp" : "ff";
-  f.pos = std::move(pos);
-  f.type = std::move(type);
-  for (std::size_t i = 0; i < f.pos.size(); ++i) f.id.push_back(static_cast<std::int64_t>(i + 1));
-  f.image.assign(f.pos.size(), {0, 0, 0});
-  return f;
-}
 
 // A periodic lattice: `basis` in Cartesian Å inside an orthogonal cell `cell`, repeated n times.
 Frame lattice(const Vec3& cell, const std::vector<Vec3>& basis, std::array<int, 3> n) {
@@ -77,28 +71,7 @@ Frame hcp(double a, std::array<int, 3> n) {
                  n);
 }
 
-// Center (type 2) + ideal icosahedral shell (type 1) at 2.7 Å, alone in a 20 Å box.
-Frame icosahedron(bool periodic) {
-  const double phi = (1.0 + std::sqrt(5.0)) / 2.0;
-  std::vector<Vec3> pos{Vec3::Zero()};
-  std::vector<int> type{2};
-  for (double s1 : {-1.0, 1.0})
-    for (double s2 : {-1.0, 1.0})
-      for (const Vec3& v : {Vec3(0, s1, s2 * phi), Vec3(s1, s2 * phi, 0), Vec3(s2 * phi, 0, s1)}) {
-        pos.push_back(2.7 * v.normalized());
-        type.push_back(1);
-      }
-  return make_frame(
-      Box(Mat3::Identity() * 20.0, Vec3(-10, -10, -10), {periodic, periodic, periodic}), pos, type);
-}
 
-const PerAtomField& field(const FrameResult& r, const std::string& name) {
-  for (const auto& f : r.fields) {
-    if (f.name == name) return f;
-  }
-  FAIL("no field " << name);
-  throw std::logic_error("unreachable");
-}
 
 FrameResult run(const Frame& frame, const json& params, const RunContext& ctx = {}) {
   std::vector<std::unique_ptr<Analyzer>> analyzers;
@@ -165,18 +138,18 @@ TEST_CASE("five_fold: ideal icosahedron", "[five_fold][analyzers]") {
     ctx.types[1].element = "Cu";
     ctx.types[2].element = "Zr";
     // Center-vertex 2.7 Å, vertex-vertex 2.84 Å, next vertex-vertex 4.59 Å.
-    const FrameResult r = run(icosahedron(periodic), {{"cna_cutoff", 3.0}, {"w5_cut", 0.9}}, ctx);
-    CHECK(field(r, "w5").as_double(0) == 1.0);
-    CHECK(field(r, "n1551").as_double(0) == 12);
-    CHECK(field(r, "cna_coordination").as_double(0) == 12);
-    CHECK(field(r, "f5").as_double(0) == 1.0);
-    CHECK(field(r, "n1551").is_integer());
-    CHECK_FALSE(field(r, "w5").is_integer());
+    const FrameResult r = run(icosahedron_frame(periodic), {{"cna_cutoff", 3.0}, {"w5_cut", 0.9}}, ctx);
+    CHECK(find_field(r, "w5").as_double(0) == 1.0);
+    CHECK(find_field(r, "n1551").as_double(0) == 12);
+    CHECK(find_field(r, "cna_coordination").as_double(0) == 12);
+    CHECK(find_field(r, "f5").as_double(0) == 1.0);
+    CHECK(find_field(r, "n1551").is_integer());
+    CHECK_FALSE(find_field(r, "w5").is_integer());
     for (std::size_t v = 1; v < 13; ++v) {
       // A vertex: the bond to the center is 1551; its 5 edges see (center + 2 apexes, 2 bonds
       // through the center) = (3,2,2) = 1321.
-      CHECK(field(r, "n1551").as_double(v) == 1);
-      CHECK(field(r, "cna_coordination").as_double(v) == 6);
+      CHECK(find_field(r, "n1551").as_double(v) == 1);
+      CHECK(find_field(r, "cna_coordination").as_double(v) == 6);
     }
     const json& s = r.summary;
     CHECK(s["types"]["2"]["element"] == "Zr");
@@ -200,9 +173,9 @@ TEST_CASE("five_fold: FCC is all 1421 and W5 = 0", "[five_fold][analyzers]") {
   const Frame frame = fcc(a, 3);
   const FrameResult r = run(frame, {{"cna_cutoff", rc}, {"w5_cut", 0.5}});
   for (std::size_t i = 0; i < frame.size(); ++i) {
-    REQUIRE(field(r, "w5").as_double(i) == 0.0);
-    REQUIRE(field(r, "cna_coordination").as_double(i) == 12);
-    REQUIRE(field(r, "n1551").as_double(i) == 0);
+    REQUIRE(find_field(r, "w5").as_double(i) == 0.0);
+    REQUIRE(find_field(r, "cna_coordination").as_double(i) == 12);
+    REQUIRE(find_field(r, "n1551").as_double(i) == 0);
   }
   const json& s = r.summary;
   CHECK(s["mean_w5"] == 0.0);
@@ -222,8 +195,8 @@ TEST_CASE("five_fold: HCP is half 1421, half 1422", "[five_fold][analyzers]") {
   const Frame frame = hcp(a, {4, 3, 3});
   const FrameResult r = run(frame, {{"cna_cutoff", 0.5 * (1 + std::sqrt(2.0)) * a}});
   for (std::size_t i = 0; i < frame.size(); ++i) {
-    REQUIRE(field(r, "w5").as_double(i) == Approx(0.0).margin(1e-15));
-    REQUIRE(field(r, "cna_coordination").as_double(i) == 12);
+    REQUIRE(find_field(r, "w5").as_double(i) == Approx(0.0).margin(1e-15));
+    REQUIRE(find_field(r, "cna_coordination").as_double(i) == 12);
   }
   const json& s = r.summary;
   CHECK(s["cna"]["bonds"] == 6 * frame.size());
@@ -240,9 +213,9 @@ TEST_CASE("five_fold: BCC with the second shell is 1661 and 1441 (8:6 per atom)"
   const Frame frame = bcc(a, 4);
   const FrameResult r = run(frame, {{"cna_cutoff", 3.6}});
   for (std::size_t i = 0; i < frame.size(); ++i) {
-    REQUIRE(field(r, "w5").as_double(i) == 0.0);
-    REQUIRE(field(r, "cna_coordination").as_double(i) == 14);
-    REQUIRE(field(r, "f5").as_double(i) == 0.0);
+    REQUIRE(find_field(r, "w5").as_double(i) == 0.0);
+    REQUIRE(find_field(r, "cna_coordination").as_double(i) == 14);
+    REQUIRE(find_field(r, "f5").as_double(i) == 0.0);
   }
   const json& s = r.summary;
   const auto n = static_cast<std::int64_t>(frame.size());
@@ -266,15 +239,15 @@ TEST_CASE("five_fold: bonds to periodic images of the same atom in tiny cells",
         make_frame(Box(h, Vec3::Zero(), {true, true, true}), {Vec3(0.1, 0.2, 0.3)}, {1});
     const FrameResult r =
         run(frame, {{"cna_cutoff", 0.5 * (1 + std::sqrt(2.0)) * a / std::sqrt(2.0)}});
-    CHECK(field(r, "cna_coordination").as_double(0) == 12);
-    CHECK(field(r, "w5").as_double(0) == 0.0);
+    CHECK(find_field(r, "cna_coordination").as_double(0) == 12);
+    CHECK(find_field(r, "w5").as_double(0) == 0.0);
     CHECK(r.summary["cna"]["bonds"] == 6);
     CHECK(r.summary["cna"]["fractions"]["1421"] == 1.0);
   }
   SECTION("a 4-atom FCC cube (cutoff beyond half the cell) equals the large crystal") {
     const double a = 3.615;
     const FrameResult r = run(fcc(a, 1), {{"cna_cutoff", 3.0}});
-    for (std::size_t i = 0; i < 4; ++i) CHECK(field(r, "cna_coordination").as_double(i) == 12);
+    for (std::size_t i = 0; i < 4; ++i) CHECK(find_field(r, "cna_coordination").as_double(i) == 12);
     CHECK(r.summary["cna"]["bonds"] == 24);
     CHECK(r.summary["cna"]["fractions"]["1421"] == 1.0);
   }
@@ -282,7 +255,7 @@ TEST_CASE("five_fold: bonds to periodic images of the same atom in tiny cells",
     const Frame frame = make_frame(Box(Mat3::Identity() * 2.5, Vec3::Zero(), {true, true, true}),
                                    {Vec3(1, 1, 1)}, {1});
     const FrameResult r = run(frame, {{"cna_cutoff", 2.6}});
-    CHECK(field(r, "cna_coordination").as_double(0) == 6);
+    CHECK(find_field(r, "cna_coordination").as_double(0) == 6);
     CHECK(r.summary["cna"]["bonds"] == 3);
     REQUIRE(r.summary["cna"]["signatures"].size() == 1);
     CHECK(r.summary["cna"]["signatures"][0]["signature"] == json::array({0, 0, 0}));
@@ -311,7 +284,7 @@ TEST_CASE("five_fold: parameters", "[five_fold][analyzers]") {
     CHECK(make("five_fold", json::object(), ctx)->needs().neighbor_cutoff == 0.0);
   }
   SECTION("without cna_cutoff only W5 is computed") {
-    const FrameResult r = run(icosahedron(false), json::object(), ctx);
+    const FrameResult r = run(icosahedron_frame(false), json::object(), ctx);
     REQUIRE(r.fields.size() == 1);
     CHECK(r.fields[0].name == "w5");
     CHECK_FALSE(r.summary.contains("cna"));
@@ -319,7 +292,7 @@ TEST_CASE("five_fold: parameters", "[five_fold][analyzers]") {
     CHECK_FALSE(r.summary["types"]["1"].contains("fraction_w5_at_least_cut"));
   }
   SECTION("field order and units") {
-    const FrameResult r = run(icosahedron(false), {{"cna_cutoff", 3.0}}, ctx);
+    const FrameResult r = run(icosahedron_frame(false), {{"cna_cutoff", 3.0}}, ctx);
     std::vector<std::string> names;
     for (const auto& fl : r.fields) names.push_back(fl.name);
     CHECK(names == std::vector<std::string>{"w5", "n1551", "cna_coordination", "f5"});
@@ -429,9 +402,9 @@ TEST_CASE("five_fold: the sample glass against voronoi fields and a brute-force 
       std::map<int, double> sum;
       std::map<int, int> count;
       for (std::size_t i = 0; i < n; ++i) {
-        const double cn = field(v, "coordination").as_double(i);
-        const double w5 = cn > 0 ? field(v, "n5").as_double(i) / cn : 0.0;
-        REQUIRE(field(f, "w5").as_double(i) == w5);
+        const double cn = find_field(v, "coordination").as_double(i);
+        const double w5 = cn > 0 ? find_field(v, "n5").as_double(i) / cn : 0.0;
+        REQUIRE(find_field(f, "w5").as_double(i) == w5);
         sum[frame.type[i]] += w5;
         ++count[frame.type[i]];
       }
@@ -461,9 +434,9 @@ TEST_CASE("five_fold: the sample glass against voronoi fields and a brute-force 
     std::int64_t bonds = 0;
     for (const auto& [sig, c] : ref.counts) bonds += c;
     for (std::size_t i = 0; i < n; ++i) {
-      REQUIRE(field(r, "cna_coordination").as_double(i) == ref.cn[i]);
-      REQUIRE(field(r, "n1551").as_double(i) == ref.n1551[i]);
-      REQUIRE(field(r, "f5").as_double(i) ==
+      REQUIRE(find_field(r, "cna_coordination").as_double(i) == ref.cn[i]);
+      REQUIRE(find_field(r, "n1551").as_double(i) == ref.n1551[i]);
+      REQUIRE(find_field(r, "f5").as_double(i) ==
               (ref.cn[i] ? static_cast<double>(ref.n1551[i]) / ref.cn[i] : 0.0));
     }
     const json& cna = r.summary["cna"];

@@ -20,6 +20,7 @@
 #include "engine/registry.hpp"
 #include "io/lammps_data.hpp"
 #include "io/trajectory.hpp"
+#include "lattice.hpp"
 #include "support.hpp"
 
 using namespace mgs;
@@ -27,6 +28,10 @@ using namespace mgs::analyzers;
 using nlohmann::json;
 
 namespace {
+
+using mgs::test::find_field;
+using mgs::test::icosahedron_frame;
+using mgs::test::make_frame;
 
 std::unique_ptr<Analyzer> make_rdf(const json& params, const RunContext& run = {}) {
   const AnalyzerSpec* spec = Registry::instance().find("rdf");
@@ -42,15 +47,6 @@ RunContext elements(std::vector<std::string> names) {
   return run;
 }
 
-Frame make_frame(const Box& box, std::vector<Vec3> pos, std::vector<int> type) {
-  Frame f;
-  f.box = box;
-  f.pos = std::move(pos);
-  f.type = std::move(type);
-  for (std::size_t i = 0; i < f.pos.size(); ++i) f.id.push_back(static_cast<std::int64_t>(i + 1));
-  f.image.assign(f.pos.size(), {0, 0, 0});
-  return f;
-}
 
 // Cubic crystal of n^3 cells with the given basis (fractional) and types.
 Frame crystal(double a, int n, const std::vector<std::pair<Vec3, int>>& basis) {

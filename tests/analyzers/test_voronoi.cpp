@@ -14,12 +14,17 @@
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
 #include "io/lammps_data.hpp"
+#include "lattice.hpp"
 #include "support.hpp"
 
 using namespace mgs;
 using nlohmann::json;
 
 namespace {
+
+using mgs::test::find_field;
+using mgs::test::icosahedron_frame;
+using mgs::test::make_frame;
 
 std::vector<std::unique_ptr<Analyzer>> make_voronoi(const json& params,
                                                     const RunContext& run = {}) {
@@ -31,17 +36,6 @@ std::vector<std::unique_ptr<Analyzer>> make_voronoi(const json& params,
   return out;
 }
 
-Frame make_frame(const Box& box, std::vector<Vec3> pos, std::vector<int> type) {
-  Frame f;
-  f.box = box;
-  for (int k = 0; k < 3; ++k)
-    f.boundary[static_cast<std::size_t>(k)] = box.periodic(k) ? "pp" : "ff";
-  f.pos = std::move(pos);
-  f.type = std::move(type);
-  for (std::size_t i = 0; i < f.pos.size(); ++i) f.id.push_back(static_cast<std::int64_t>(i + 1));
-  f.image.assign(f.pos.size(), {0, 0, 0});
-  return f;
-}
 
 Frame fcc_frame(double a, int n) {
   std::vector<Vec3> pos;
@@ -54,28 +48,7 @@ Frame fcc_frame(double a, int n) {
                     std::vector<int>(pos.size(), 1));
 }
 
-// Center (type 2) + ideal icosahedral shell (type 1), alone in a 20 A box.
-Frame icosahedron_frame(bool periodic) {
-  const double phi = (1.0 + std::sqrt(5.0)) / 2.0;
-  std::vector<Vec3> pos{Vec3::Zero()};
-  std::vector<int> type{2};
-  for (double s1 : {-1.0, 1.0})
-    for (double s2 : {-1.0, 1.0})
-      for (const Vec3& v : {Vec3(0, s1, s2 * phi), Vec3(s1, s2 * phi, 0), Vec3(s2 * phi, 0, s1)}) {
-        pos.push_back(2.7 * v.normalized());
-        type.push_back(1);
-      }
-  return make_frame(
-      Box(Mat3::Identity() * 20.0, Vec3(-10, -10, -10), {periodic, periodic, periodic}), pos, type);
-}
 
-const PerAtomField& field(const FrameResult& r, const std::string& name) {
-  for (const auto& f : r.fields) {
-    if (f.name == name) return f;
-  }
-  FAIL("no field " << name);
-  throw std::logic_error("unreachable");
-}
 
 bool has_field(const FrameResult& r, const std::string& name) {
   for (const auto& f : r.fields) {
@@ -103,17 +76,17 @@ TEST_CASE("voronoi analyzer: FCC fields and summary", "[voronoi][analyzers]") {
   CHECK(names == std::vector<std::string>{"volume", "coordination", "n3", "n4", "n5", "n6",
                                           "max_face_order"});
   for (std::size_t i = 0; i < n; ++i) {
-    REQUIRE(field(r, "volume").as_double(i) == Approx(a * a * a / 4).epsilon(1e-12));
-    REQUIRE(field(r, "coordination").as_double(i) == 12);
-    REQUIRE(field(r, "n3").as_double(i) == 0);
-    REQUIRE(field(r, "n4").as_double(i) == 12);
-    REQUIRE(field(r, "n5").as_double(i) == 0);
-    REQUIRE(field(r, "n6").as_double(i) == 0);
-    REQUIRE(field(r, "max_face_order").as_double(i) == 4);
+    REQUIRE(find_field(r, "volume").as_double(i) == Approx(a * a * a / 4).epsilon(1e-12));
+    REQUIRE(find_field(r, "coordination").as_double(i) == 12);
+    REQUIRE(find_field(r, "n3").as_double(i) == 0);
+    REQUIRE(find_field(r, "n4").as_double(i) == 12);
+    REQUIRE(find_field(r, "n5").as_double(i) == 0);
+    REQUIRE(find_field(r, "n6").as_double(i) == 0);
+    REQUIRE(find_field(r, "max_face_order").as_double(i) == 4);
   }
-  CHECK(field(r, "volume").unit == "Å^3");
-  CHECK_FALSE(field(r, "volume").is_integer());
-  CHECK(field(r, "coordination").is_integer());
+  CHECK(find_field(r, "volume").unit == "Å^3");
+  CHECK_FALSE(find_field(r, "volume").is_integer());
+  CHECK(find_field(r, "coordination").is_integer());
   const json& s = r.summary;
   CHECK(s["volume_sum"].get<double>() == Approx(frame.box.volume()).epsilon(1e-12));
   CHECK(s["box_volume"].get<double>() == frame.box.volume());
@@ -139,8 +112,8 @@ TEST_CASE("voronoi analyzer: icosahedron statistics per center type", "[voronoi]
     ctx.types[1].element = "Cu";
     ctx.types[2].element = "Zr";
     const FrameResult r = run(icosahedron_frame(periodic), json::object(), ctx);
-    CHECK(field(r, "n5").as_double(0) == 12);
-    CHECK(field(r, "coordination").as_double(0) == 12);
+    CHECK(find_field(r, "n5").as_double(0) == 12);
+    CHECK(find_field(r, "coordination").as_double(0) == 12);
     const json& s = r.summary;
     CHECK(s["full_icosahedron_fraction"].get<double>() == Approx(1.0 / 13.0));
     CHECK(s["types"]["2"]["element"] == "Zr");
@@ -165,12 +138,12 @@ TEST_CASE("voronoi analyzer: parameters", "[voronoi][analyzers]") {
     const FrameResult by_name = run(ico, {{"radii", {{"Cu", 1.6}, {"Zr", 1.3}}}}, ctx);
     const FrameResult plain = run(ico, json::object(), ctx);
     for (std::size_t i = 0; i < ico.size(); ++i) {
-      CHECK(field(by_type, "volume").as_double(i) == field(by_name, "volume").as_double(i));
+      CHECK(find_field(by_type, "volume").as_double(i) == find_field(by_name, "volume").as_double(i));
     }
     // Smaller center radius: the center's cell shrinks as (plane distance / (r / 2))^3.
     const double plane = (2.7 * 2.7 + 1.3 * 1.3 - 1.6 * 1.6) / (2 * 2.7);
-    CHECK(field(by_type, "volume").as_double(0) ==
-          Approx(field(plain, "volume").as_double(0) * std::pow(plane / 1.35, 3)).epsilon(1e-12));
+    CHECK(find_field(by_type, "volume").as_double(0) ==
+          Approx(find_field(plain, "volume").as_double(0) * std::pow(plane / 1.35, 3)).epsilon(1e-12));
     CHECK(by_type.summary["volume_sum"].get<double>() == Approx(8000.0).epsilon(1e-12));
   }
   SECTION("errors") {
@@ -189,11 +162,11 @@ TEST_CASE("voronoi analyzer: parameters", "[voronoi][analyzers]") {
     CHECK_FALSE(has_field(r, "n9"));
     // Center dodecahedron: pentagons of edge 1.21 A and area 2.53 A^2.
     const FrameResult e = run(ico, {{"edge_threshold", 2.0}}, ctx);
-    CHECK(field(e, "coordination").as_double(0) == 0);
+    CHECK(find_field(e, "coordination").as_double(0) == 0);
     CHECK(e.summary["dropped_edges"].get<std::int64_t>() >= 60);
     const FrameResult f = run(ico, {{"face_threshold", 3.0}}, ctx);
-    CHECK(field(f, "coordination").as_double(0) == 0);
-    CHECK(field(f, "volume").as_double(0) == field(e, "volume").as_double(0));
+    CHECK(find_field(f, "coordination").as_double(0) == 0);
+    CHECK(find_field(f, "volume").as_double(0) == find_field(e, "volume").as_double(0));
   }
 }
 
@@ -242,8 +215,8 @@ run 0
   std::map<int, int> count;
   for (std::size_t i = 0; i < frame.size(); ++i) {
     const auto [v, nf] = ref.at(frame.id[i]);
-    if (std::abs(field(r, "volume").as_double(i) - v) > 1e-8 * v ||
-        field(r, "coordination").as_double(i) != nf) {
+    if (std::abs(find_field(r, "volume").as_double(i) - v) > 1e-8 * v ||
+        find_field(r, "coordination").as_double(i) != nf) {
       ++bad;
     }
     mean_volume[frame.type[i]] += v;
