@@ -1,23 +1,30 @@
 #include "support.hpp"
 
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace mgs::test {
 
-std::filesystem::path source_dir() { return MGS_SOURCE_DIR; }
+std::filesystem::path source_dir() {
+  return MGS_SOURCE_DIR;
+}
 std::filesystem::path shared_data(const std::string& name) {
   return std::filesystem::path(MGS_SHARED_DIR) / "data" / name;
 }
 std::filesystem::path example_data(const std::string& name) {
   return source_dir() / "examples" / "data" / name;
 }
-std::filesystem::path binary() { return MGS_BINARY; }
+std::filesystem::path binary() {
+  return MGS_BINARY;
+}
 
 std::filesystem::path temp_dir(const std::string& tag) {
   const auto dir = std::filesystem::temp_directory_path() /
@@ -42,6 +49,13 @@ int run_command(const std::string& command, std::string* output) {
 
 bool have_program(const std::string& name) {
   return run_command("command -v " + name + " >/dev/null") == 0;
+}
+
+bool lammps_available() {
+  if (have_program("lmp")) return true;
+  if (std::getenv("CI")) FAIL("lmp is not on PATH, but the LAMMPS reference tests must run in CI");
+  WARN("lmp not found: LAMMPS reference test skipped");
+  return false;
 }
 
 std::string read_text(const std::filesystem::path& path) {

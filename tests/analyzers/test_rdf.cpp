@@ -412,12 +412,7 @@ std::vector<std::vector<double>> read_ave_time(const std::filesystem::path& path
 
 TEST_CASE("rdf: g(r) and running coordination match LAMMPS compute rdf on the glass",
           "[rdf][analyzers][lammps]") {
-  if (!test::have_program("lmp")) {
-    if (std::getenv("CI"))
-      FAIL("lmp is not on PATH, but the LAMMPS reference tests must run in CI");
-    WARN("lmp not found: LAMMPS reference test skipped");
-    return;
-  }
+  if (!test::lammps_available()) return;
   // The inherent structure (orthogonal box) and the sheared glass (triclinic, xy = 3.8 Å).
   for (const auto& data :
        {test::example_data("cuzr2k_IS.data"), test::shared_data("cuzr2k_aqs_final_tric.data")}) {

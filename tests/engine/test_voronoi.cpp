@@ -146,12 +146,7 @@ void require_reciprocal_faces(const Atoms& a, const Tessellation& t) {
 // ------------------------------------------------------------------------------------------
 // LAMMPS reference
 
-bool lammps_available() {
-  if (test::have_program("lmp")) return true;
-  if (std::getenv("CI")) FAIL("lmp is not on PATH, but the LAMMPS reference tests must run in CI");
-  WARN("lmp not found: LAMMPS reference test skipped");
-  return false;
-}
+using test::lammps_available;
 
 struct LammpsVoronoi {
   std::map<std::int64_t, std::pair<double, int>> atoms;  // id -> (volume, face count)
