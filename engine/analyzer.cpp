@@ -16,4 +16,46 @@ const Tessellation& FrameContext::voronoi(const VoronoiOptions& options) const {
   throw std::logic_error("Voronoi tessellation used without declaring it in needs()");
 }
 
+const NeighborList& ReferenceView::neighbors() const {
+  if (!reference.neighbors) {
+    throw std::logic_error("reference neighbor list used without declaring it in needs()");
+  }
+  return *reference.neighbors;
+}
+
+ReferenceView FrameContext::reference(const ReferenceSpec& spec) const {
+  if (references_) {
+    for (const auto& [s, r] : *references_) {
+      if (s == spec) return ReferenceView{*r};
+    }
+  }
+  throw std::logic_error("reference used without declaring it in needs()");
+}
+
+std::optional<std::vector<double>> FrameContext::field(const std::string& column) const {
+  if (earlier_) {
+    for (const auto& r : *earlier_) {
+      for (const auto& f : r.result.fields) {
+        if (r.label + "_" + f.name != column) continue;
+        std::vector<double> v(f.size());
+        for (std::size_t i = 0; i < v.size(); ++i) v[i] = f.as_double(i);
+        return v;
+      }
+    }
+  }
+  if (const InputColumn* c = frame_.column(column)) return c->values;
+  return std::nullopt;
+}
+
+std::vector<std::string> FrameContext::field_names() const {
+  std::vector<std::string> names;
+  if (earlier_) {
+    for (const auto& r : *earlier_) {
+      for (const auto& f : r.result.fields) names.push_back(r.label + "_" + f.name);
+    }
+  }
+  for (const auto& c : frame_.columns) names.push_back(c.name);
+  return names;
+}
+
 }  // namespace mgs

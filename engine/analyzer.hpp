@@ -10,14 +10,25 @@
 #include "engine/field.hpp"
 #include "engine/frame.hpp"
 #include "engine/neighbor_list.hpp"
+#include "engine/reference.hpp"
 #include "engine/voronoi.hpp"
 
 namespace mgs {
 
 // What an analyzer asks the engine to build for each frame.
 struct Needs {
-  double neighbor_cutoff = 0.0;               // 0: no neighbor list
-  std::optional<VoronoiOptions> voronoi;      // tessellation with these options
+  double neighbor_cutoff = 0.0;            // 0: no neighbor list
+  std::optional<VoronoiOptions> voronoi;   // tessellation with these options
+  std::optional<ReferenceSpec> reference;  // a reference configuration
+  double reference_neighbor_cutoff = 0.0;  // neighbor list of the reference (0: none)
+};
+
+// A reference configuration as an analyzer sees it for one frame (same atoms, same order).
+struct ReferenceView {
+  const ReferenceFrame& reference;
+  const Frame& frame() const { return *reference.frame; }
+  // The reference's neighbor list, at the largest reference_neighbor_cutoff asked for.
+  const NeighborList& neighbors() const;
 };
 
 // Services the engine built for one frame; analyzers read them, never build them.
@@ -34,6 +45,17 @@ class FrameContext {
   const NeighborList& neighbors() const;
   // The tessellation built with exactly these options (declared through needs()).
   const Tessellation& voronoi(const VoronoiOptions& options) const;
+  // The reference declared through needs() (atoms already matched by id).
+  ReferenceView reference(const ReferenceSpec& spec) const;
+  // A per-atom field by its output column name: "<label>_<field>" of an analyzer listed earlier
+  // in the run, or an extra input column (e.g. c_pe). nullopt if there is none.
+  std::optional<std::vector<double>> field(const std::string& column) const;
+  // Every name field() accepts, for error messages.
+  std::vector<std::string> field_names() const;
+
+  using References = std::vector<std::pair<ReferenceSpec, std::shared_ptr<const ReferenceFrame>>>;
+  void set_references(const References* references) { references_ = references; }
+  void set_earlier_results(const std::vector<AnalyzerResult>* results) { earlier_ = results; }
 
  private:
   const Frame& frame_;
@@ -41,11 +63,14 @@ class FrameContext {
   const CellList& cells_;
   const NeighborList* neighbors_;
   const std::vector<const Tessellation*>& voronoi_;
+  const References* references_ = nullptr;
+  const std::vector<AnalyzerResult>* earlier_ = nullptr;
 };
 
 struct FrameInfo {
   std::size_t index = 0;  // position in the selected frame sequence
   std::int64_t timestep = 0;
+  std::size_t input_index = 0;  // frame number in the input, before selection
 };
 
 class Analyzer {

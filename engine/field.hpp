@@ -33,4 +33,9 @@ struct FrameResult {
   nlohmann::json summary = nlohmann::json::object();  // per-frame scalars and tables
 };
 
+struct AnalyzerResult {
+  std::string label;
+  FrameResult result;
+};
+
 }  // namespace mgs

@@ -1,14 +1,14 @@
 #include "engine/pipeline.hpp"
 
 #include <fmt/format.h>
-#include <tbb/parallel_pipeline.h>
 #include <tbb/global_control.h>
+#include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 #include <cmath>
+#include <thread>
 
 #include "engine/errors.hpp"
 
@@ -31,17 +31,53 @@ double bin_size_for(const Frame& frame, double cutoff) {
 
 }  // namespace
 
+std::unique_ptr<ReferenceService> make_reference_service(
+    const FrameSource& source, const std::vector<std::unique_ptr<Analyzer>>& analyzers,
+    const ReferenceService::FileReader& read_file, std::size_t frames_in_flight) {
+  bool any = false;
+  double cutoff = 0.0;
+  std::int64_t deepest = 0;
+  for (const auto& a : analyzers) {
+    const Needs needs = a->needs();
+    if (!needs.reference) continue;
+    any = true;
+    cutoff = std::max(cutoff, needs.reference_neighbor_cutoff);
+    if (needs.reference->kind == ReferenceSpec::Kind::Offset) {
+      deepest = std::max(deepest, -needs.reference->offset);
+    }
+  }
+  if (!any) return nullptr;
+  const ReferenceService::FileReader files =
+      read_file ? read_file : [](const std::string& path, std::size_t) -> Frame {
+    throw InputError(path, 0, "reference files are not available in this context");
+  };
+  // Frames in flight plus the deepest offset: every frame an incremental window can still need.
+  const std::size_t capacity = frames_in_flight + static_cast<std::size_t>(deepest) + 1;
+  return std::make_unique<ReferenceService>(
+      source.name(), [&source](std::size_t k) { return source.read_input_frame(k); }, files, cutoff,
+      capacity, deepest > 0 ? capacity : 0);
+}
+
 std::vector<AnalyzerResult> compute_frame(const Frame& frame,
                                           const std::vector<std::unique_ptr<Analyzer>>& analyzers,
-                                          const std::vector<TypeInfo>& types) {
+                                          const std::vector<TypeInfo>& types,
+                                          ReferenceService* references, std::size_t input_index) {
   double cutoff = 0.0;
   std::vector<VoronoiOptions> voronoi_options;
+  FrameContext::References refs;
   for (const auto& a : analyzers) {
     const Needs needs = a->needs();
     cutoff = std::max(cutoff, needs.neighbor_cutoff);
-    if (needs.voronoi &&
-        std::find(voronoi_options.begin(), voronoi_options.end(), *needs.voronoi) ==
-            voronoi_options.end()) {
+    if (needs.reference && std::none_of(refs.begin(), refs.end(), [&](const auto& r) {
+          return r.first == *needs.reference;
+        })) {
+      if (!references) throw std::logic_error("a reference is needed but no service was given");
+      auto ref = references->get(*needs.reference, input_index);
+      check_same_atoms(frame, *ref);
+      refs.emplace_back(*needs.reference, std::move(ref));
+    }
+    if (needs.voronoi && std::find(voronoi_options.begin(), voronoi_options.end(),
+                                   *needs.voronoi) == voronoi_options.end()) {
       voronoi_options.push_back(*needs.voronoi);
     }
   }
@@ -55,16 +91,19 @@ std::vector<AnalyzerResult> compute_frame(const Frame& frame,
   }
   std::vector<const Tessellation*> tess_ptrs;
   for (const auto& t : tessellations) tess_ptrs.push_back(&t);
-  const FrameContext context(frame, types, cells, neighbors ? &*neighbors : nullptr, tess_ptrs);
+  FrameContext context(frame, types, cells, neighbors ? &*neighbors : nullptr, tess_ptrs);
   std::vector<AnalyzerResult> results;
-  results.reserve(analyzers.size());
+  results.reserve(analyzers.size());  // no reallocation: the context reads earlier results
+  context.set_references(&refs);
+  context.set_earlier_results(&results);
   for (const auto& a : analyzers) {
     FrameResult r = a->compute(context);
     for (const auto& f : r.fields) {
       if (f.size() != frame.size()) {
-        throw std::logic_error(fmt::format("analyzer {} returned {} values for field {} of a "
-                                           "{}-atom frame",
-                                           a->label(), f.size(), f.name, frame.size()));
+        throw std::logic_error(
+            fmt::format("analyzer {} returned {} values for field {} of a "
+                        "{}-atom frame",
+                        a->label(), f.size(), f.name, frame.size()));
       }
     }
     results.push_back({a->label(), std::move(r)});
@@ -97,6 +136,8 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
   const std::size_t tokens = static_cast<std::size_t>(threads) + 1;
   std::vector<Work> slots(tokens);
   std::size_t next_slot = 0;
+  const std::unique_ptr<ReferenceService> references =
+      make_reference_service(source, analyzers, options.read_reference_file, tokens);
   tbb::task_group_context group;
   // A stop request cancels the whole task group, including the parallel loops inside frames;
   // the watcher polls because a signal handler may do nothing but set the flag.
@@ -121,37 +162,41 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
     arena.execute([&] {
       tbb::parallel_pipeline(
           tokens,
-          tbb::make_filter<void, Work*>(
-              tbb::filter_mode::serial_in_order,
-              [&](tbb::flow_control& fc) -> Work* {
-                auto raw = source.next();
-                if (!raw) {
-                  fc.stop();
-                  return nullptr;
-                }
-                Work* w = &slots[next_slot];
-                next_slot = (next_slot + 1) % slots.size();
-                *w = Work{};
-                w->raw = std::move(*raw);
-                return w;
-              }) &
+          tbb::make_filter<void, Work*>(tbb::filter_mode::serial_in_order,
+                                        [&](tbb::flow_control& fc) -> Work* {
+                                          auto raw = source.next();
+                                          if (!raw) {
+                                            fc.stop();
+                                            return nullptr;
+                                          }
+                                          Work* w = &slots[next_slot];
+                                          next_slot = (next_slot + 1) % slots.size();
+                                          *w = Work{};
+                                          w->raw = std::move(*raw);
+                                          return w;
+                                        }) &
               tbb::make_filter<Work*, Work*>(
                   tbb::filter_mode::parallel,
                   [&](Work* w) {
                     w->frame = std::make_shared<const Frame>(source.parse(w->raw));
                     w->raw.owned.clear();
                     w->raw.owned.shrink_to_fit();
-                    w->results = compute_frame(*w->frame, analyzers, options.types);
-                    FrameRecord rec{{w->raw.index, w->frame->timestep}, w->frame, {}, false};
+                    if (references) references->offer(w->raw.input_index, w->frame);
+                    w->results = compute_frame(*w->frame, analyzers, options.types,
+                                               references.get(), w->raw.input_index);
+                    const FrameInfo info{w->raw.index, w->frame->timestep, w->raw.input_index};
+                    FrameRecord rec{info, w->frame, {}, false};
                     rec.results = std::move(w->results);
                     for (const auto& s : sinks) w->chunks.push_back(s->format(rec));
                     w->results = std::move(rec.results);
                     return w;
                   }) &
               tbb::make_filter<Work*, void>(
-                  tbb::filter_mode::serial_in_order, [&](Work* w) {
-                    const FrameInfo info{w->raw.index, w->frame->timestep};
+                  tbb::filter_mode::serial_in_order,
+                  [&](Work* w) {
+                    const FrameInfo info{w->raw.index, w->frame->timestep, w->raw.input_index};
                     nlohmann::json entry = {{"index", info.index},
+                                            {"input_frame", info.input_index},
                                             {"timestep", info.timestep},
                                             {"atoms", w->frame->size()}};
                     if (w->frame->ids_generated) {
@@ -194,8 +239,9 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
       }
     }
     // Only per-atom results need the extra frame; summaries go to the run summary.
-    const bool final_fields = std::any_of(final_rec.results.begin(), final_rec.results.end(),
-                                          [](const AnalyzerResult& r) { return !r.result.fields.empty(); });
+    const bool final_fields =
+        std::any_of(final_rec.results.begin(), final_rec.results.end(),
+                    [](const AnalyzerResult& r) { return !r.result.fields.empty(); });
     if (final_fields) {
       for (auto& s : sinks) s->append(final_rec, s->format(final_rec));
     }

@@ -5,9 +5,9 @@
 
 #include <atomic>
 #include <functional>
-#include <stdexcept>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -17,11 +17,12 @@ namespace mgs {
 
 // The raw text of one frame, handed from the serial reader stage to a parallel parser.
 struct RawFrame {
-  std::size_t index = 0;      // position in the selected sequence
-  std::string file;           // for error messages
+  std::size_t index = 0;        // position in the selected sequence
+  std::size_t input_index = 0;  // frame number in the input, before selection
+  std::string file;             // for error messages
   std::int64_t first_line = 1;  // line number of the chunk's first line in `file`
-  std::string owned;          // the text, when it had to be copied (e.g. decompressed)
-  std::string_view mapped;    // the text, when it lives in a mapped file
+  std::string owned;            // the text, when it had to be copied (e.g. decompressed)
+  std::string_view mapped;      // the text, when it lives in a mapped file
   std::string_view text() const { return owned.empty() ? mapped : std::string_view(owned); }
 };
 
@@ -34,11 +35,11 @@ class FrameSource {
   virtual std::optional<RawFrame> next() = 0;
   // Thread-safe: parse one frame's text.
   virtual Frame parse(const RawFrame& raw) const = 0;
-};
-
-struct AnalyzerResult {
-  std::string label;
-  FrameResult result;
+  // Name of the input for messages (the first file).
+  virtual std::string name() const = 0;
+  // Thread-safe random access to frame k of the input (before selection), e.g. a reference.
+  // Does not disturb next().
+  virtual Frame read_input_frame(std::size_t k) const = 0;
 };
 
 struct FrameRecord {
@@ -68,6 +69,8 @@ struct PipelineOptions {
   // Set (e.g. by a signal handler) to stop the run: work in flight is cancelled within a block
   // of atoms, outputs are aborted, and run_pipeline throws Interrupted.
   const std::atomic<bool>* stop_requested = nullptr;
+  // Reads frame k of an external reference file ({"reference": {"path": ...}}); thread-safe.
+  ReferenceService::FileReader read_reference_file;
 };
 
 class Interrupted : public std::runtime_error {
@@ -82,10 +85,18 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
                             std::vector<std::unique_ptr<FrameSink>>& sinks,
                             const PipelineOptions& options);
 
-// Builds the services that `analyzers` need for `frame` and runs every compute(). Exposed for
-// tests and for reference-frame preparation.
+// Builds the services that `analyzers` need for `frame` and runs every compute(), in order (an
+// analyzer sees the fields of those before it). `references` serves analyzers that declare a
+// reference; `input_index` is the frame's number in the input. Exposed for tests.
 std::vector<AnalyzerResult> compute_frame(const Frame& frame,
                                           const std::vector<std::unique_ptr<Analyzer>>& analyzers,
-                                          const std::vector<TypeInfo>& types);
+                                          const std::vector<TypeInfo>& types,
+                                          ReferenceService* references = nullptr,
+                                          std::size_t input_index = 0);
+
+// The reference service for a run of `analyzers` over `source`, or null when none needs one.
+std::unique_ptr<ReferenceService> make_reference_service(
+    const FrameSource& source, const std::vector<std::unique_ptr<Analyzer>>& analyzers,
+    const ReferenceService::FileReader& read_file, std::size_t frames_in_flight);
 
 }  // namespace mgs

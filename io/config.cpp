@@ -8,6 +8,7 @@
 
 #include "engine/errors.hpp"
 #include "engine/params.hpp"
+#include "engine/reference.hpp"
 #include "engine/registry.hpp"
 
 namespace mgs::io {
@@ -159,6 +160,11 @@ RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_di
     if (!labels.insert(ac.label).second) {
       throw ConfigError(path + ".label",
                         fmt::format("label \"{}\" is used twice; give each instance its own label", ac.label));
+    }
+    if (ac.params.contains("reference")) {
+      // Checked here for errors that name the JSON path; files relative to the run file.
+      const ReferenceSpec ref = reference_spec_from(ac.params, path);
+      if (!ref.path.empty()) ac.params["reference"]["path"] = resolve(base_dir, ref.path).string();
     }
     // Construct once now so that parameter errors surface before any file is read.
     spec->make(ac.params, ac.label, run);

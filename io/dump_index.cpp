@@ -318,4 +318,9 @@ std::string_view DumpIndex::text(std::size_t k, std::string& buffer) const {
   return source_->read(f.offset, f.length, buffer);
 }
 
+std::string_view DumpIndex::text(std::size_t k, std::string& buffer, TextSource& source) const {
+  const auto& f = frames_.at(k);
+  return source.read(f.offset, f.length, buffer);
+}
+
 }  // namespace mgs::io

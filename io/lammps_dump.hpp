@@ -29,6 +29,10 @@ class DumpIndex {
   const std::vector<DumpFrameEntry>& frames() const { return frames_; }
   // The text of frame k (see TextSource::read for the lifetime of the view).
   std::string_view text(std::size_t k, std::string& buffer) const;
+  // The same through another handle on the file (see open_source), so that random access does
+  // not disturb the sequential reader.
+  std::string_view text(std::size_t k, std::string& buffer, TextSource& source) const;
+  std::unique_ptr<TextSource> open_source() const { return TextSource::open(path()); }
   bool compressed() const { return source_->compressed(); }
   // The value of the file's first ITEM: UNITS (LAMMPS writes it in the first frame only), or "".
   const std::string& units() const { return units_; }

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <mutex>
 #include <string_view>
 
 #include "engine/errors.hpp"
@@ -54,7 +56,6 @@ bool natural_less(const std::string& a, const std::string& b) {
   return a < b;  // equal by value ("1" and "01"): any fixed order
 }
 
-
 // Element names from the run file label the types a frame leaves unnamed.
 void name_types(Frame& f, const std::vector<std::string>& type_elements) {
   if (f.type_names.size() < type_elements.size()) f.type_names.resize(type_elements.size());
@@ -102,6 +103,7 @@ class TrajectorySource final : public FrameSource {
     if (cursor_ >= selected_.size()) return std::nullopt;
     const auto [file, k] = all_[selected_[cursor_]];
     RawFrame raw;
+    raw.input_index = selected_[cursor_];
     raw.index = cursor_++;
     raw.file = files_[file].path;
     if (files_[file].data) return raw;  // parse() reads the data file itself
@@ -116,16 +118,31 @@ class TrajectorySource final : public FrameSource {
     return parse_global(all_[selected_.at(raw.index)], raw.text());
   }
 
-  Frame read(std::size_t global) {
+  std::string name() const override { return files_.front().path; }
+
+  // Random access through a second handle per file (opened on first use), so that it neither
+  // disturbs nor waits for the sequential reader; reads in increasing order stay forward-only
+  // in gzip files.
+  Frame read_input_frame(std::size_t global) const override {
     if (global >= all_.size()) {
       throw InputError(
           files_.front().path, 0,
-          fmt::format("frame {} requested, but the input has {} frames", global, all_.size()));
+          fmt::format("frame {} requested: expected a frame number below {} (the input has {} "
+                      "frames)",
+                      global, all_.size(), all_.size()));
     }
     const auto where = all_[global];
+    const File& file = files_[where.first];
     std::string buffer;
     std::string_view text;
-    if (!files_[where.first].data) text = files_[where.first].index->text(where.second, buffer);
+    if (!file.data) {
+      const std::lock_guard lock(random_mutex_);
+      auto& handle = random_[where.first];
+      if (!handle) handle = file.index->open_source();
+      // Either a copy in `buffer` or a view into the handle's mapping, which lives as long as
+      // this source: both stay valid after the lock is released.
+      text = file.index->text(where.second, buffer, *handle);
+    }
     return parse_global(where, text);
   }
 
@@ -155,6 +172,8 @@ class TrajectorySource final : public FrameSource {
   std::vector<std::pair<std::size_t, std::size_t>> all_;  // (file, frame in file)
   std::vector<std::size_t> selected_;
   std::size_t cursor_ = 0;
+  mutable std::mutex random_mutex_;
+  mutable std::map<std::size_t, std::unique_ptr<TextSource>> random_;  // by file
 };
 
 }  // namespace
@@ -189,7 +208,23 @@ Frame read_frame(const InputSpec& spec, std::size_t index) {
   InputSpec all = spec;
   all.frames = FrameSelection{};  // the index counts frames before selection
   TrajectorySource source(all);
-  return source.read(index);
+  return source.read_input_frame(index);
+}
+
+Frame FrameFiles::read(const std::string& path, std::size_t index) {
+  const FrameSource* source = nullptr;
+  {
+    const std::lock_guard lock(mutex_);
+    auto& slot = open_[path];
+    if (!slot) {
+      InputSpec spec;
+      spec.paths = {path};
+      spec.type_elements = type_elements_;
+      slot = open_trajectory(spec);
+    }
+    source = slot.get();
+  }
+  return source->read_input_frame(index);
 }
 
 }  // namespace mgs::io

@@ -2,7 +2,9 @@
 // Opens the run's input (dump files, a glob or a list, or a data file) as the pipeline's frame
 // source, with frame selection.
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,5 +42,19 @@ std::unique_ptr<FrameSource> open_trajectory(const InputSpec& spec);
 
 // Reads one frame (global index over all files, before selection) directly, e.g. a reference.
 Frame read_frame(const InputSpec& spec, std::size_t index);
+
+// Frames of other files read on demand (external reference configurations): each file is
+// indexed once, on first use, and read with random access. Thread-safe.
+class FrameFiles {
+ public:
+  explicit FrameFiles(std::vector<std::string> type_elements)
+      : type_elements_(std::move(type_elements)) {}
+  Frame read(const std::string& path, std::size_t index);
+
+ private:
+  std::vector<std::string> type_elements_;
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<FrameSource>> open_;
+};
 
 }  // namespace mgs::io

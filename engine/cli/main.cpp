@@ -70,6 +70,10 @@ int command_run(const std::string& run_file, int threads, bool quiet) {
   options.threads = threads > 0 ? threads : cfg.threads;
   options.types = cfg.types;
   options.stop_requested = &g_stop;
+  io::FrameFiles reference_files(cfg.input.type_elements);
+  options.read_reference_file = [&reference_files](const std::string& path, std::size_t k) {
+    return reference_files.read(path, k);
+  };
   cli::ProgressBar bar(!quiet && ::isatty(STDERR_FILENO));
   options.progress = [&](std::size_t done, std::size_t total, std::size_t atoms) {
     bar.update(done, total, atoms);

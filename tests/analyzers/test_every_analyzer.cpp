@@ -16,7 +16,8 @@ using namespace mgs;
 
 namespace {
 
-std::vector<AnalyzerResult> run_with_threads(const io::RunConfig& cfg, const Frame& frame, int threads) {
+// The first selected frame of the config's input, with the references the run would serve.
+std::vector<AnalyzerResult> run_with_threads(const io::RunConfig& cfg, int threads) {
   const RunContext run{cfg.types};
   std::vector<std::unique_ptr<Analyzer>> analyzers;
   for (const auto& a : cfg.analyzers) {
@@ -25,7 +26,17 @@ std::vector<AnalyzerResult> run_with_threads(const io::RunConfig& cfg, const Fra
   tbb::global_control allow(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(threads));
   tbb::task_arena arena(threads);
-  return arena.execute([&] { return compute_frame(frame, analyzers, cfg.types); });
+  return arena.execute([&] {
+    auto source = io::open_trajectory(cfg.input);
+    const auto raw = source->next();
+    REQUIRE(raw);
+    const Frame frame = source->parse(*raw);
+    io::FrameFiles files(cfg.input.type_elements);
+    const auto references = make_reference_service(
+        *source, analyzers,
+        [&files](const std::string& path, std::size_t k) { return files.read(path, k); }, 2);
+    return compute_frame(frame, analyzers, cfg.types, references.get(), raw->input_index);
+  });
 }
 
 }  // namespace
@@ -36,9 +47,8 @@ TEST_CASE("every analyzer: example config, same results for 1 and 4 threads", "[
     const auto config = test::source_dir() / "configs" / (spec->name + ".json");
     REQUIRE(std::filesystem::exists(config));
     const io::RunConfig cfg = io::load_run_config(config);
-    const Frame frame = io::read_frame(cfg.input, 0);
-    const auto one = run_with_threads(cfg, frame, 1);
-    const auto four = run_with_threads(cfg, frame, 4);
+    const auto one = run_with_threads(cfg, 1);
+    const auto four = run_with_threads(cfg, 4);
     REQUIRE(one.size() == four.size());
     for (std::size_t a = 0; a < one.size(); ++a) {
       CHECK(one[a].result.summary == four[a].result.summary);

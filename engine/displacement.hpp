@@ -1,0 +1,37 @@
+#pragma once
+// Per-atom displacements between a reference and the current frame, and the cell matrices that
+// turn reduced (fractional) separations into Cartesian ones under each affine mapping.
+#include <vector>
+
+#include "engine/frame.hpp"
+#include "engine/reference.hpp"
+
+namespace mgs {
+
+// ds_i = s_i(current) - s_i(reference) in reduced coordinates of each frame's own cell. With
+// MinimumImage, each periodic component is brought into [-0.5, 0.5) (an affine cell deformation
+// leaves reduced coordinates unchanged, so this is right at any strain as long as the
+// non-affine part stays below half a cell). With Unwrapped, both frames must carry image flags
+// or unwrapped coordinates (InputError naming `reference_file` otherwise). Same atoms in the
+// same order are assumed (check_same_atoms).
+std::vector<Vec3> reduced_displacements(const Frame& current, const Frame& reference,
+                                        DisplacementMode mode, const std::string& reference_file);
+
+// The cells in which reduced separations are measured: a separation ds in the reference is
+// `reference * ds`, in the current configuration `current * ds`.
+struct MappedCells {
+  Mat3 reference;
+  Mat3 current;
+  Vec3 reference_origin;
+  Vec3 current_origin;
+};
+MappedCells mapped_cells(const Box& current, const Box& reference, AffineMapping mapping);
+
+// Cartesian displacement of an atom with reference reduced position s_ref and reduced
+// displacement ds: current position minus reference position, both in the mapped cells.
+inline Vec3 cartesian_displacement(const MappedCells& cells, const Vec3& s_ref, const Vec3& ds) {
+  return cells.current_origin + cells.current * (s_ref + ds) - cells.reference_origin -
+         cells.reference * s_ref;
+}
+
+}  // namespace mgs

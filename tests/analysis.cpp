@@ -1,0 +1,47 @@
+#include "analysis.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "engine/pipeline.hpp"
+#include "engine/registry.hpp"
+
+namespace mgs::test {
+
+std::unique_ptr<Analyzer> make_analyzer(const std::string& type, const nlohmann::json& params,
+                                        const std::vector<TypeInfo>& types) {
+  const AnalyzerSpec* spec = Registry::instance().find(type);
+  REQUIRE(spec);
+  return spec->make(validate_params(params, spec->params, type), type, RunContext{types});
+}
+
+std::vector<AnalyzerResult> compute_with_inputs(
+    const Frame& current, std::size_t current_index, const std::vector<Frame>& inputs,
+    const std::vector<std::unique_ptr<Analyzer>>& analyzers, const std::vector<TypeInfo>& types) {
+  double cutoff = 0.0;
+  for (const auto& a : analyzers) cutoff = std::max(cutoff, a->needs().reference_neighbor_cutoff);
+  ReferenceService service(
+      "memory", [&inputs](std::size_t k) { return inputs.at(k); },
+      [](const std::string&, std::size_t) -> Frame { throw std::logic_error("no files"); }, cutoff,
+      4, 4);
+  return compute_frame(current, analyzers, types, &service, current_index);
+}
+
+FrameResult compute_against(const Frame& current, const Frame& reference, const std::string& type,
+                            const nlohmann::json& params) {
+  std::vector<std::unique_ptr<Analyzer>> analyzers;
+  analyzers.push_back(make_analyzer(type, params));
+  auto results = compute_with_inputs(current, 1, {reference, current}, analyzers);
+  return std::move(results.front().result);
+}
+
+Frame deformed(const Frame& f, const Mat3& A) {
+  Frame out = f;
+  const Box& b = f.box;
+  out.box = Box(A * b.cell(), A * b.origin(), b.periodic());
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    out.pos[i] = out.box.wrap(A * f.pos[i]);
+  }
+  return out;
+}
+
+}  // namespace mgs::test
