@@ -1,0 +1,54 @@
+#pragma once
+// Falk–Langer nonaffine squared displacement D²min and the local deformation gradient, strain
+// and rotation of each atom's neighborhood against a reference configuration (SCIENCE.md §4).
+#include <array>
+
+#include "engine/analyzer.hpp"
+
+namespace mgs::analyzers {
+
+enum class D2minNormalization { Sum, PerNeighbor, Lammps };
+
+struct D2minParams {
+  double cutoff = 5.0;
+  bool neighbors_from_reference = true;  // the neighbor set: reference (OVITO) or current
+  D2minNormalization normalization = D2minNormalization::Sum;
+  ReferenceSpec reference;
+  AffineMapping mapping = AffineMapping::Off;
+  DisplacementMode displacements = DisplacementMode::MinimumImage;
+};
+
+// One atom's local fit. Degenerate neighborhoods (fewer than 3 neighbors, or a neighbor set
+// that does not span 3-D) give zeros and degenerate = true.
+struct LocalStrain {
+  double d2min = 0.0;  // plain sum Σ|d - F d0|², before normalization
+  Mat3 F = Mat3::Zero();
+  int neighbors = 0;
+  bool degenerate = true;
+};
+
+// The least-squares fit d ≈ F d0 over the given pairs of (current, reference) separations.
+// Degenerate when n < 3 or |det Y| <= 1e-12 (Σ|d0|²)³ (the scale-free form of the condition in
+// SCIENCE.md §4).
+LocalStrain fit_local_strain(const Vec3* d, const Vec3* d0, std::size_t n);
+
+// Green–Lagrange strain E = (FᵀF - I)/2 and the quantities derived from it.
+struct StrainMeasures {
+  Mat3 E;
+  double von_mises;   // sqrt(Exy²+Exz²+Eyz² + ((Exx-Eyy)²+(Exx-Ezz)²+(Eyy-Ezz)²)/6)
+  double volumetric;  // tr(E)/3
+  double rotation;    // angle of the rotation R of F = R U (polar decomposition), radians
+};
+StrainMeasures strain_measures(const Mat3& F);
+
+class D2minAnalyzer : public Analyzer {
+ public:
+  D2minAnalyzer(std::string label, D2minParams params);
+  Needs needs() const override;
+  FrameResult compute(const FrameContext& context) const override;
+
+ private:
+  D2minParams params_;
+};
+
+}  // namespace mgs::analyzers
