@@ -32,7 +32,8 @@ class FrameContext {
   const CellList& cells() const { return cells_; }
   // The shared neighbor list; its cutoff is the largest any analyzer asked for.
   const NeighborList& neighbors() const;
-  // The tessellation built with exactly these options (declared through needs()).
+  // The tessellation built with these options (declared through needs()); one that also keeps
+  // the faces may answer a request without them.
   const Tessellation& voronoi(const VoronoiOptions& options) const;
 
  private:
