@@ -10,8 +10,11 @@ const NeighborList& FrameContext::neighbors() const {
 }
 
 const Tessellation& FrameContext::voronoi(const VoronoiOptions& options) const {
+  // One built with faces also serves a request without them (see compute_frame).
   for (const Tessellation* t : voronoi_) {
-    if (t->options == options) return *t;
+    VoronoiOptions asked = options;
+    asked.store_faces = t->options.store_faces;
+    if (t->options == asked && (t->options.store_faces || !options.store_faces)) return *t;
   }
   throw std::logic_error("Voronoi tessellation used without declaring it in needs()");
 }
@@ -36,7 +39,7 @@ std::optional<std::vector<double>> FrameContext::field(const std::string& column
   if (earlier_) {
     for (const auto& r : *earlier_) {
       for (const auto& f : r.result.fields) {
-        if (r.label + "_" + f.name != column) continue;
+        if (f.is_text() || r.label + "_" + f.name != column) continue;
         std::vector<double> v(f.size());
         for (std::size_t i = 0; i < v.size(); ++i) v[i] = f.as_double(i);
         return v;
@@ -51,7 +54,9 @@ std::vector<std::string> FrameContext::field_names() const {
   std::vector<std::string> names;
   if (earlier_) {
     for (const auto& r : *earlier_) {
-      for (const auto& f : r.result.fields) names.push_back(r.label + "_" + f.name);
+      for (const auto& f : r.result.fields) {
+        if (!f.is_text()) names.push_back(r.label + "_" + f.name);
+      }
     }
   }
   for (const auto& c : frame_.columns) names.push_back(c.name);

@@ -43,11 +43,12 @@ class FrameContext {
   const CellList& cells() const { return cells_; }
   // The shared neighbor list; its cutoff is the largest any analyzer asked for.
   const NeighborList& neighbors() const;
-  // The tessellation built with exactly these options (declared through needs()).
+  // The tessellation built with these options (declared through needs()); one that also keeps
+  // the faces may answer a request without them.
   const Tessellation& voronoi(const VoronoiOptions& options) const;
   // The reference declared through needs() (atoms already matched by id).
   ReferenceView reference(const ReferenceSpec& spec) const;
-  // A per-atom field by its output column name: "<label>_<field>" of an analyzer listed earlier
+  // A numeric per-atom field by its output column name: "<label>_<field>" of an analyzer listed earlier
   // in the run, or an extra input column (e.g. c_pe). nullopt if there is none.
   std::optional<std::vector<double>> field(const std::string& column) const;
   // Every name field() accepts, for error messages.

@@ -4,26 +4,40 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
 namespace mgs {
 
 // One value per atom (in the frame's id order). Integer fields are kept as integers so writers
-// print them without a decimal point.
+// print them without a decimal point. Text fields (labels such as a Voronoi index "<0,2,8,2>")
+// go to the text formats (csv, json) only: LAMMPS dumps must stay numeric for OVITO and ASE, so
+// an analyzer with a text field also gives a numeric code for it.
 struct PerAtomField {
   std::string name;  // short name inside the analyzer ("volume"); writers prefix the label
   std::string unit;  // "Å^3", "" for dimensionless
   std::string doc;
-  std::variant<std::vector<double>, std::vector<std::int64_t>> values;
+  std::variant<std::vector<double>, std::vector<std::int64_t>, std::vector<std::string>> values;
 
   std::size_t size() const {
     return std::visit([](const auto& v) { return v.size(); }, values);
   }
   bool is_integer() const { return std::holds_alternative<std::vector<std::int64_t>>(values); }
+  bool is_text() const { return std::holds_alternative<std::vector<std::string>>(values); }
+  // Numeric fields only: a text field has no number, and a silent NaN would poison reductions.
   double as_double(std::size_t i) const {
-    return std::visit([i](const auto& v) { return static_cast<double>(v[i]); }, values);
+    return std::visit(
+        [this, i](const auto& v) -> double {
+          if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::vector<std::string>>) {
+            throw std::logic_error("per-atom field " + name + " is text, not a number");
+          } else {
+            return static_cast<double>(v[i]);
+          }
+        },
+        values);
   }
 };
 

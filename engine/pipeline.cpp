@@ -76,10 +76,18 @@ std::vector<AnalyzerResult> compute_frame(const Frame& frame,
       check_same_atoms(frame, *ref);
       refs.emplace_back(*needs.reference, std::move(ref));
     }
-    if (needs.voronoi && std::find(voronoi_options.begin(), voronoi_options.end(),
-                                   *needs.voronoi) == voronoi_options.end()) {
+    if (!needs.voronoi) continue;
+    // Requests that differ only in store_faces share one tessellation that keeps the faces:
+    // the faces do not change any number, so every analyzer sees the same cells.
+    const auto same =
+        std::find_if(voronoi_options.begin(), voronoi_options.end(), [&](VoronoiOptions o) {
+          o.store_faces = needs.voronoi->store_faces;
+          return o == *needs.voronoi;
+        });
+    if (same == voronoi_options.end())
       voronoi_options.push_back(*needs.voronoi);
-    }
+    else
+      same->store_faces = same->store_faces || needs.voronoi->store_faces;
   }
   const CellList cells(frame.box, frame.pos, bin_size_for(frame, cutoff));
   std::optional<NeighborList> neighbors;

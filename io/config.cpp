@@ -69,7 +69,9 @@ const std::vector<ParamSpec>& output_specs() {
   static const std::vector<ParamSpec> specs{
       ParamSpec("format", ParamKind::String, nullptr, "", "lammps_dump, csv or json"),
       ParamSpec("path", ParamKind::String, nullptr, "", "output file (relative to the run file)"),
-      ParamSpec("fields", ParamKind::Array, json::array(), "", "per-atom columns to write (default: all)"),
+      ParamSpec(
+          "fields", ParamKind::Array, json::array(), "",
+          "per-atom columns to write (default: all; json: none, given ones are added per frame)"),
       ParamSpec("column_prefix", ParamKind::String, "", "",
                 "lammps_dump: prefix for field columns (\"c_\" lets ASE import them)"),
   };

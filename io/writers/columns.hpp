@@ -18,6 +18,8 @@ struct OutputColumn {
   const PerAtomField* field;
   const std::vector<double>* input;
 
+  bool is_text() const { return field && field->is_text(); }
+  // The value as text, unquoted (writers that need quoting do it themselves).
   void append(fmt::memory_buffer& out, std::size_t i) const;
 };
 
@@ -31,6 +33,8 @@ inline void append_number(fmt::memory_buffer& out, double v) { fmt::format_to(st
 inline void append_field(fmt::memory_buffer& out, const PerAtomField& f, std::size_t i) {
   if (const auto* ints = std::get_if<std::vector<std::int64_t>>(&f.values)) {
     fmt::format_to(std::back_inserter(out), "{}", (*ints)[i]);
+  } else if (const auto* text = std::get_if<std::vector<std::string>>(&f.values)) {
+    out.append((*text)[i]);
   } else {
     append_number(out, std::get<std::vector<double>>(f.values)[i]);
   }

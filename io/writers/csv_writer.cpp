@@ -1,5 +1,5 @@
 // Per-atom CSV: one header line, then one row per atom and frame (frame, timestep, id, type,
-// x, y, z, fields...), for pandas/numpy.
+// x, y, z, fields...), for pandas/numpy. Text fields are quoted.
 #include "io/writers/atomic_file.hpp"
 #include "io/writers/columns.hpp"
 #include "io/writers/sinks.hpp"
@@ -7,6 +7,18 @@
 namespace mgs::io {
 
 namespace {
+
+// RFC 4180: text fields are quoted (a Voronoi index "<0,2,8,2>" holds commas), quotes doubled.
+void append_quoted(fmt::memory_buffer& buf, const OutputColumn& c, std::size_t i) {
+  fmt::memory_buffer text;
+  c.append(text, i);
+  buf.push_back('"');
+  for (char ch : text) {
+    if (ch == '"') buf.push_back('"');
+    buf.push_back(ch);
+  }
+  buf.push_back('"');
+}
 
 class CsvSink final : public FrameSink {
  public:
@@ -26,7 +38,10 @@ class CsvSink final : public FrameSink {
                      f.id[i], f.type[i], f.pos[i][0], f.pos[i][1], f.pos[i][2]);
       for (const auto& c : cols) {
         buf.push_back(',');
-        c.append(buf, i);
+        if (c.is_text())
+          append_quoted(buf, c, i);
+        else
+          c.append(buf, i);
       }
       buf.push_back('\n');
     });

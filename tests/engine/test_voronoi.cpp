@@ -15,11 +15,13 @@
 #include <sstream>
 #include <tuple>
 
+#include "engine/analyzer.hpp"
 #include "engine/cell_list.hpp"
 #include "engine/errors.hpp"
 #include "engine/voronoi.hpp"
 #include "io/lammps_data.hpp"
 #include "io/trajectory.hpp"
+#include "lattice.hpp"
 #include "support.hpp"
 
 using namespace mgs;
@@ -749,4 +751,29 @@ TEST_CASE("voronoi: OVITO's 108k-atom glass matches LAMMPS on the same positions
   const LammpsVoronoi ref = run_lammps_voronoi(dir / "ovito.data", dir, false);
   compare_with_lammps(frame, ref, false);
   fs::remove_all(dir);
+}
+
+TEST_CASE("voronoi: a tessellation that keeps its faces also serves requests without them",
+          "[voronoi]") {
+  // compute_frame merges requests that differ only in store_faces into one tessellation with
+  // faces; the lookup must hand that one to analyzers that did not ask for faces.
+  const Frame frame = test::cubic_lattice("fcc", 3.6, 2);
+  const CellList cells(frame.box, frame.pos, 3.0);
+  VoronoiOptions plain, with_faces;
+  with_faces.store_faces = true;
+  const Tessellation faces = compute_tessellation(cells, frame.pos, frame.type, with_faces);
+  const Tessellation none = compute_tessellation(cells, frame.pos, frame.type, plain);
+  CHECK(faces.faces.size() == 12 * frame.size());
+  CHECK(faces.coordination == none.coordination);
+  const std::vector<TypeInfo> types;
+  const std::vector<const Tessellation*> only_faces{&faces}, only_plain{&none};
+  const FrameContext a(frame, types, cells, nullptr, only_faces);
+  CHECK(&a.voronoi(plain) == &faces);
+  CHECK(&a.voronoi(with_faces) == &faces);
+  const FrameContext b(frame, types, cells, nullptr, only_plain);
+  CHECK(&b.voronoi(plain) == &none);
+  CHECK_THROWS_AS(b.voronoi(with_faces), std::logic_error);
+  VoronoiOptions other = plain;
+  other.edge_threshold = 0.1;
+  CHECK_THROWS_AS(a.voronoi(other), std::logic_error);
 }

@@ -1,5 +1,8 @@
-// The per-atom outputs open in the field's tools: ASE (python3-ase) and our own reader.
+// The per-atom outputs open in the field's tools: ASE (python3-ase), Python's csv module and our
+// own reader; text fields reach csv and json only.
 #include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include "io/lammps_dump.hpp"
 #include "support.hpp"
@@ -61,4 +64,60 @@ TEST_CASE("writers: the dump reads back with the same box, positions and fields"
   const std::string csv = read_text(dir / "atoms.csv");
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 2001);
   CHECK_THAT(csv, Catch::StartsWith("frame,timestep,id,type,x,y,z,voronoi_volume,"));
+}
+
+TEST_CASE("writers: text fields go to csv (quoted) and json, not to dumps", "[writers][motifs]") {
+  const auto dir = temp_dir("writers_text");
+  const auto input = example_data("cuzr2k_IS.dump");
+  write_text(dir / "run.json", R"({"input": {"path": ")" + input.string() + R"("},
+    "analyzers": [{"type": "motifs"}],
+    "outputs": [{"format": "csv", "path": "atoms.csv"}, {"format": "lammps_dump", "path": "atoms.dump"},
+                {"format": "json", "path": "summary.json", "fields": ["motifs_motif", "motifs_motif_id"]},
+                {"format": "json", "path": "plain.json"}]})");
+  std::string out;
+  REQUIRE(run_command(binary().string() + " run --quiet " + (dir / "run.json").string(), &out) ==
+          0);
+  INFO(out);
+
+  // CSV read back by Python's csv module: the quoted label is one field.
+  const std::string script = R"(
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 2000, len(rows)
+for r in rows:
+    n = [int(x) for x in r["motifs_motif"].strip("<>").split(",")]
+    i = int(r["motifs_motif_id"])
+    assert i == n[0]*10**6 + n[1]*10**4 + n[2]*10**2 + n[3] + sum(c * 100**(k + 4) for k, c in enumerate(n[4:])), (r, i)
+print(sum(r["motifs_motif"] == "<0,0,12,0>" for r in rows))
+)";
+  write_text(dir / "check.py", script);
+  REQUIRE(run_command("/usr/bin/python3 " + (dir / "check.py").string() + " " +
+                          (dir / "atoms.csv").string(),
+                      &out) == 0);
+  const int fi_csv = std::stoi(out);
+
+  // JSON: the requested per-atom columns, labels as strings, in the frame's id order.
+  const auto doc = nlohmann::json::parse(read_text(dir / "summary.json"));
+  REQUIRE(doc["atoms"].size() == 1);
+  const auto& atoms = doc["atoms"][0];
+  REQUIRE(atoms["id"].size() == 2000);
+  REQUIRE(atoms["motifs_motif"].size() == 2000);
+  CHECK(atoms["motifs_motif"][0].is_string());
+  CHECK(atoms["motifs_motif_id"][0].is_number_integer());
+  int fi_json = 0;
+  for (const auto& m : atoms["motifs_motif"]) fi_json += m == "<0,0,12,0>";
+  CHECK(fi_json == fi_csv);
+  CHECK(fi_json == doc["frames"][0]["analyzers"]["motifs"]["fi_connectivity"]["centers"]);
+  CHECK_FALSE(nlohmann::json::parse(read_text(dir / "plain.json")).contains("atoms"));
+
+  // The dump keeps the numeric id only, and reads back.
+  const auto dump = mgs::io::parse_dump_frame(read_text(dir / "atoms.dump"), "atoms.dump", 1);
+  CHECK(dump.column("motifs_motif_id"));
+  CHECK_FALSE(dump.column("motifs_motif"));
+  // Asking a dump for a text field by name is an error.
+  write_text(dir / "bad.json", R"({"input": {"path": ")" + input.string() + R"("},
+    "analyzers": [{"type": "motifs"}],
+    "outputs": [{"format": "lammps_dump", "path": "bad.dump", "fields": ["motifs_motif"]}]})");
+  CHECK(run_command(binary().string() + " run --quiet " + (dir / "bad.json").string(), &out) != 0);
+  CHECK_THAT(out, Catch::Contains("text field"));
 }
