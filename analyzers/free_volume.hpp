@@ -12,8 +12,12 @@ inline constexpr double kAmuPerA3ToGramPerCm3 = 1.66053906660;
 
 struct FreeVolumeParams {
   VoronoiOptions options;
-  // Reference volume per type (index = type); empty = species mean of each frame.
+  // Reference volume per type (index = type); empty = species mean of each frame (or of the
+  // reference configuration when reference_species_mean).
   std::vector<double> reference_volumes;
+  // A reference configuration: adds the local dilatation V_i / V_i(ref) - 1.
+  std::optional<ReferenceSpec> reference;
+  bool reference_species_mean = false;
 };
 
 // Mean cell volume per type (index = type, NaN where the type is absent), summed in atom order.

@@ -26,6 +26,13 @@ const NeighborList& ReferenceView::neighbors() const {
   return *reference.neighbors;
 }
 
+const Tessellation& ReferenceView::voronoi(const VoronoiOptions& options) const {
+  for (const Tessellation& t : reference.tessellations) {
+    if (t.options == options) return t;
+  }
+  throw std::logic_error("reference tessellation used without declaring it in needs()");
+}
+
 ReferenceView FrameContext::reference(const ReferenceSpec& spec) const {
   if (references_) {
     for (const auto& [s, r] : *references_) {

@@ -17,10 +17,11 @@ namespace mgs {
 
 // What an analyzer asks the engine to build for each frame.
 struct Needs {
-  double neighbor_cutoff = 0.0;            // 0: no neighbor list
-  std::optional<VoronoiOptions> voronoi;   // tessellation with these options
-  std::optional<ReferenceSpec> reference;  // a reference configuration
-  double reference_neighbor_cutoff = 0.0;  // neighbor list of the reference (0: none)
+  double neighbor_cutoff = 0.0;                     // 0: no neighbor list
+  std::optional<VoronoiOptions> voronoi;            // tessellation with these options
+  std::optional<ReferenceSpec> reference;           // a reference configuration
+  double reference_neighbor_cutoff = 0.0;           // neighbor list of the reference (0: none)
+  std::optional<VoronoiOptions> reference_voronoi;  // tessellation of the reference
 };
 
 // A reference configuration as an analyzer sees it for one frame (same atoms, same order).
@@ -29,6 +30,8 @@ struct ReferenceView {
   const Frame& frame() const { return *reference.frame; }
   // The reference's neighbor list, at the largest reference_neighbor_cutoff asked for.
   const NeighborList& neighbors() const;
+  // The reference's tessellation with these options (declared as reference_voronoi).
+  const Tessellation& voronoi(const VoronoiOptions& options) const;
 };
 
 // Services the engine built for one frame; analyzers read them, never build them.
@@ -48,8 +51,8 @@ class FrameContext {
   const Tessellation& voronoi(const VoronoiOptions& options) const;
   // The reference declared through needs() (atoms already matched by id).
   ReferenceView reference(const ReferenceSpec& spec) const;
-  // A numeric per-atom field by its output column name: "<label>_<field>" of an analyzer listed earlier
-  // in the run, or an extra input column (e.g. c_pe). nullopt if there is none.
+  // A numeric per-atom field by its output column name: "<label>_<field>" of an analyzer listed
+  // earlier in the run, or an extra input column (e.g. c_pe). nullopt if there is none.
   std::optional<std::vector<double>> field(const std::string& column) const;
   // Every name field() accepts, for error messages.
   std::vector<std::string> field_names() const;

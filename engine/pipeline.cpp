@@ -37,11 +37,16 @@ std::unique_ptr<ReferenceService> make_reference_service(
   bool any = false;
   double cutoff = 0.0;
   std::int64_t deepest = 0;
+  std::vector<VoronoiOptions> voronoi;
   for (const auto& a : analyzers) {
     const Needs needs = a->needs();
     if (!needs.reference) continue;
     any = true;
     cutoff = std::max(cutoff, needs.reference_neighbor_cutoff);
+    if (needs.reference_voronoi &&
+        std::find(voronoi.begin(), voronoi.end(), *needs.reference_voronoi) == voronoi.end()) {
+      voronoi.push_back(*needs.reference_voronoi);
+    }
     if (needs.reference->kind == ReferenceSpec::Kind::Offset) {
       deepest = std::max(deepest, -needs.reference->offset);
     }
@@ -55,7 +60,7 @@ std::unique_ptr<ReferenceService> make_reference_service(
   const std::size_t capacity = frames_in_flight + static_cast<std::size_t>(deepest) + 1;
   return std::make_unique<ReferenceService>(
       source.name(), [&source](std::size_t k) { return source.read_input_frame(k); }, files, cutoff,
-      capacity, deepest > 0 ? capacity : 0);
+      std::move(voronoi), capacity, deepest > 0 ? capacity : 0);
 }
 
 std::vector<AnalyzerResult> compute_frame(const Frame& frame,

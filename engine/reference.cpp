@@ -17,12 +17,15 @@ std::string ReferenceSpec::describe() const {
   return fmt::format("frame {} of {}", frame, path);
 }
 
-std::vector<ParamSpec> reference_param_specs() {
+std::vector<ParamSpec> reference_param_specs(bool required) {
+  ParamSpec reference("reference", ParamKind::Object,
+                      required ? nlohmann::json{{"frame", 0}} : nlohmann::json(), "",
+                      "reference configuration: {\"frame\": k} (frame k of the input, before "
+                      "frame selection), {\"offset\": -k} (k frames before the current one), "
+                      "or {\"path\": \"file\", \"frame\": k}");
+  if (!required) reference.optional();
   return {
-      ParamSpec("reference", ParamKind::Object, {{"frame", 0}}, "",
-                "reference configuration: {\"frame\": k} (frame k of the input, before frame "
-                "selection), {\"offset\": -k} (k frames before the current one), or "
-                "{\"path\": \"file\", \"frame\": k}"),
+      reference,
       ParamSpec("affine_mapping", ParamKind::String, "off", "",
                 "off: compare positions as they are; to_reference: map the current "
                 "configuration into the reference cell (removes homogeneous cell strain); "
@@ -83,6 +86,12 @@ ReferenceSpec reference_spec_from(const nlohmann::json& params, const std::strin
   return spec;
 }
 
+std::optional<ReferenceSpec> optional_reference_spec_from(const nlohmann::json& params,
+                                                          const std::string& json_path) {
+  if (!params.contains("reference") || params["reference"].is_null()) return std::nullopt;
+  return reference_spec_from(params, json_path);
+}
+
 AffineMapping affine_mapping_from(const nlohmann::json& params) {
   const std::string m = params.at("affine_mapping");
   if (m == "to_reference") return AffineMapping::ToReference;
@@ -96,12 +105,13 @@ DisplacementMode displacement_mode_from(const nlohmann::json& params) {
 }
 
 ReferenceService::ReferenceService(std::string input_name, InputReader input, FileReader files,
-                                   double neighbor_cutoff, std::size_t cache_capacity,
-                                   std::size_t offered_capacity)
+                                   double neighbor_cutoff, std::vector<VoronoiOptions> voronoi,
+                                   std::size_t cache_capacity, std::size_t offered_capacity)
     : input_name_(std::move(input_name)),
       input_(std::move(input)),
       files_(std::move(files)),
       neighbor_cutoff_(neighbor_cutoff),
+      voronoi_(std::move(voronoi)),
       capacity_(std::max<std::size_t>(1, cache_capacity)),
       offered_capacity_(offered_capacity) {}
 
@@ -110,11 +120,16 @@ std::shared_ptr<const ReferenceFrame> ReferenceService::prepare(
   auto ref = std::make_shared<ReferenceFrame>();
   ref->file = key.first.empty() ? input_name_ : key.first;
   ref->input_index = key.second;
-  if (neighbor_cutoff_ > 0.0) {
+  if (neighbor_cutoff_ > 0.0 || !voronoi_.empty()) {
     const double spacing = std::cbrt(frame->box.volume() /
                                      static_cast<double>(std::max<std::size_t>(1, frame->size())));
     const CellList cells(frame->box, frame->pos, std::max(1.5 * spacing, 0.5 * neighbor_cutoff_));
-    ref->neighbors = std::make_shared<const NeighborList>(cells, frame->pos, neighbor_cutoff_);
+    if (neighbor_cutoff_ > 0.0) {
+      ref->neighbors = std::make_shared<const NeighborList>(cells, frame->pos, neighbor_cutoff_);
+    }
+    for (const auto& o : voronoi_) {
+      ref->tessellations.push_back(compute_tessellation(cells, frame->pos, frame->type, o));
+    }
   }
   ref->frame = std::move(frame);
   return ref;

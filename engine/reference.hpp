@@ -18,6 +18,7 @@
 #include "engine/frame.hpp"
 #include "engine/neighbor_list.hpp"
 #include "engine/params.hpp"
+#include "engine/voronoi.hpp"
 
 namespace mgs {
 
@@ -46,10 +47,14 @@ enum class DisplacementMode { MinimumImage, Unwrapped };
 
 // Parameter specs shared by every analyzer that uses a reference: reference, affine_mapping,
 // displacements.
-std::vector<ParamSpec> reference_param_specs();
+// With `required` false, `reference` has no default and the analyzer works without one.
+std::vector<ParamSpec> reference_param_specs(bool required = true);
 // Reads the validated parameters of reference_param_specs(); throws ConfigError naming
 // `json_path`.reference... for a malformed reference object.
 ReferenceSpec reference_spec_from(const nlohmann::json& params, const std::string& json_path);
+// nullopt when the parameters have no `reference` (see reference_param_specs(false)).
+std::optional<ReferenceSpec> optional_reference_spec_from(const nlohmann::json& params,
+                                                          const std::string& json_path);
 AffineMapping affine_mapping_from(const nlohmann::json& params);
 DisplacementMode displacement_mode_from(const nlohmann::json& params);
 
@@ -59,6 +64,7 @@ struct ReferenceFrame {
   std::size_t input_index;  // frame number in that input
   std::shared_ptr<const Frame> frame;
   std::shared_ptr<const NeighborList> neighbors;  // null when no analyzer asked for one
+  std::vector<Tessellation> tessellations;        // one per Voronoi option set asked for
 };
 
 // Loads and caches reference frames. Thread-safe: concurrent requests for the same frame load it
@@ -75,8 +81,8 @@ class ReferenceService {
   // `cache_capacity` bounds the frames kept for offsets, `offered_capacity` the frames kept
   // from offer() (0 when no analyzer uses an offset).
   ReferenceService(std::string input_name, InputReader input, FileReader files,
-                   double neighbor_cutoff, std::size_t cache_capacity,
-                   std::size_t offered_capacity);
+                   double neighbor_cutoff, std::vector<VoronoiOptions> voronoi,
+                   std::size_t cache_capacity, std::size_t offered_capacity);
 
   // The reference of the frame with input number `current` for `spec`. Throws InputError when
   // the reference frame does not exist.
@@ -99,6 +105,7 @@ class ReferenceService {
   InputReader input_;
   FileReader files_;
   double neighbor_cutoff_;
+  std::vector<VoronoiOptions> voronoi_;
   std::size_t capacity_;
   std::size_t offered_capacity_;
   std::mutex mutex_;

@@ -7,6 +7,7 @@
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
 #include "io/trajectory.hpp"
+#include "analysis.hpp"
 #include "lattice.hpp"
 #include "support.hpp"
 
@@ -80,4 +81,26 @@ TEST_CASE("free_volume: the shared glass, density as a partition of space", "[fr
   // Zr atoms are larger than Cu atoms.
   CHECK(res.summary["types"]["2"]["volume"]["mean"].get<double>() >
         res.summary["types"]["1"]["volume"]["mean"].get<double>());
+}
+
+TEST_CASE("free_volume: dilatation and species means against a reference configuration",
+          "[free_volume][reference]") {
+  const double a = 3.615;
+  const Frame ref = test::cubic_lattice("fcc", a, 3);
+  // A homogeneous expansion by 1 %: every cell grows by 1.01³ (analytic).
+  const Frame cur = test::deformed(ref, 1.01 * Mat3::Identity());
+  const FrameResult r = test::compute_against(
+      cur, ref, "free_volume", {{"reference", {{"frame", 0}}}, {"reference_volumes", "reference"}});
+  const double expected = std::pow(1.01, 3) - 1.0;
+  for (double d : field(r, "dilatation")) CHECK(d == Approx(expected).epsilon(1e-10));
+  // The reference volume is the reference's species mean a³/4, so relative = dilatation here.
+  for (double v : field(r, "relative")) CHECK(v == Approx(expected).epsilon(1e-10));
+  CHECK(r.summary["types"]["1"]["reference_volume"].get<double>() ==
+        Approx(a * a * a / 4).epsilon(1e-12));
+  CHECK(r.summary["reference"] == "reference_species_mean");
+  // Without a reference there is no dilatation column.
+  const FrameResult plain = run(cur, nlohmann::json::object(), {});
+  for (const auto& f : plain.fields) CHECK(f.name != "dilatation");
+  CHECK_THROWS_WITH(test::make_analyzer("free_volume", {{"reference_volumes", "reference"}}),
+                    Catch::Contains("needs a reference configuration"));
 }
