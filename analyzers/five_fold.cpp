@@ -106,8 +106,9 @@ CnaSignature cna_signature(const std::vector<Vec3>& deltas, std::size_t b, doubl
     if (k == b || (deltas[k] - db).squaredNorm() > cutoff2) continue;
     if (m == common.size()) {
       throw ComputeError(
-          "CNA: a bonded pair has more than 64 common neighbors; cna_cutoff is far beyond the "
-          "first coordination shell");
+          "CNA: expected cna_cutoff near the first minimum of g(r), but a bonded pair has more "
+          "than 64 common neighbors (the cutoff reaches far beyond the first coordination "
+          "shell)");
     }
     common[m++] = k;
   }

@@ -405,7 +405,8 @@ FrameResult RdfAnalyzer::compute(const FrameContext& context) const {
   }
   if (params_.r_max > 100.0 * min_width) {
     throw ComputeError(fmt::format(
-        "rdf: r_max = {} Å spans more than 100 periodic images of the {:.6g} Å wide box",
+        "rdf: expected r_max within 100 periodic images of the box, but r_max = {} Å spans "
+        "more than 100 images of the {:.6g} Å wide box",
         params_.r_max, min_width));
   }
   if (params_.r_max > 0.5 * min_width) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace mgs {
 
@@ -29,10 +30,17 @@ class ConfigError : public std::runtime_error {
 };
 
 // A physically or numerically impossible situation found while computing (e.g. two atoms at the
-// same position make the Voronoi cell undefined).
+// same position make the Voronoi cell undefined). Kernels see atoms only as indices into the
+// frame; `atoms` lists the ones involved so that the pipeline, which knows the frame and its
+// file, can name them by id.
 class ComputeError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit ComputeError(const std::string& what, std::vector<std::size_t> atoms = {})
+      : std::runtime_error(what), atoms_(std::move(atoms)) {}
+  const std::vector<std::size_t>& atoms() const { return atoms_; }
+
+ private:
+  std::vector<std::size_t> atoms_;
 };
 
 }  // namespace mgs

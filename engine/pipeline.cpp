@@ -1,6 +1,7 @@
 #include "engine/pipeline.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
@@ -124,6 +125,32 @@ std::vector<AnalyzerResult> compute_frame(const Frame& frame,
   return results;
 }
 
+namespace {
+
+// The kernels see positions only, so their errors name neither the file nor the atoms; here the
+// frame's file, first line and timestep are known, and the atoms' indices become ids.
+std::vector<AnalyzerResult> compute_in_file(const Frame& frame, const RawFrame& raw,
+                                            const std::vector<std::unique_ptr<Analyzer>>& analyzers,
+                                            const std::vector<TypeInfo>& types,
+                                            ReferenceService* references) {
+  try {
+    return compute_frame(frame, analyzers, types, references, raw.input_index);
+  } catch (const ComputeError& e) {
+    std::vector<std::int64_t> ids;
+    for (const auto a : e.atoms()) {
+      if (a < frame.size()) ids.push_back(frame.id[a]);
+    }
+    throw InputError(
+        raw.file, raw.first_line,
+        fmt::format("frame of timestep {}: {}{}", frame.timestep, e.what(),
+                    ids.empty() ? std::string()
+                                : fmt::format(" (atom id{} {})", ids.size() > 1 ? "s" : "",
+                                              fmt::join(ids, ", "))));
+  }
+}
+
+}  // namespace
+
 nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Analyzer>>& analyzers,
                             std::vector<std::unique_ptr<FrameSink>>& sinks,
                             const PipelineOptions& options) {
@@ -195,8 +222,8 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
                     w->raw.owned.clear();
                     w->raw.owned.shrink_to_fit();
                     if (references) references->offer(w->raw.input_index, w->frame);
-                    w->results = compute_frame(*w->frame, analyzers, options.types,
-                                               references.get(), w->raw.input_index);
+                    w->results = compute_in_file(*w->frame, w->raw, analyzers, options.types,
+                                                 references.get());
                     const FrameInfo info{w->raw.index, w->frame->timestep, w->raw.input_index};
                     FrameRecord rec{info, w->frame, {}, false};
                     rec.results = std::move(w->results);

@@ -162,10 +162,13 @@ class CellBuilder {
       return std::tie(ca.index, ca.image) < std::tie(cb.index, cb.image);
     });
     if (!keys.empty() && keys.front().r2 < 1e-20) {
-      throw ComputeError(fmt::format(
-          "atoms with indices {} and {} sit at the same position: their Voronoi cells are "
-          "undefined",
-          i, ws.candidate(0).index));
+      const Vec3& p = positions_[i];
+      throw ComputeError(fmt::format("two atoms sit at the same position ({:.10g}, {:.10g}, "
+                                     "{:.10g}), so their Voronoi cells are undefined; expected "
+                                     "distinct positions",
+                                     p.x(), p.y(), p.z()),
+                         {std::min<std::size_t>(i, ws.candidate(0).index),
+                          std::max<std::size_t>(i, ws.candidate(0).index)});
     }
   }
 
@@ -287,6 +290,28 @@ class CellBuilder {
   double self_r2_ = 0.0;
 };
 
+// Walls close the cells along non-periodic directions; a cell cannot be closed by a wall its
+// atom lies beyond (the cut would keep the wrong side), so such an atom is an error rather than
+// a silently wrong volume. LAMMPS loses atoms that leave an `f` boundary and shrink-wraps `s` and
+// `m` boundaries around the atoms.
+void check_inside_walls(const Box& box, const std::vector<Vec3>& positions) {
+  if (box.fully_periodic()) return;
+  constexpr double kTolerance = 1e-9;  // fractional: rounding of coordinates at the wall
+  for (std::size_t i = 0; i < positions.size(); ++i) {
+    const Vec3 s = box.to_fractional(positions[i]);
+    for (int k = 0; k < 3; ++k) {
+      if (box.periodic(k) || (s[k] >= -kTolerance && s[k] <= 1.0 + kTolerance)) continue;
+      throw ComputeError(
+          fmt::format("an atom at ({:.10g}, {:.10g}, {:.10g}) lies outside the non-periodic {} "
+                      "boundary of the box (fractional coordinate {:.6g}); expected every atom "
+                      "between the walls of non-periodic directions, where its Voronoi cell is "
+                      "defined",
+                      positions[i].x(), positions[i].y(), positions[i].z(), "xyz"[k], s[k]),
+          {i});
+    }
+  }
+}
+
 }  // namespace
 
 Tessellation compute_tessellation(const CellList& cells, const std::vector<Vec3>& positions,
@@ -302,11 +327,15 @@ Tessellation compute_tessellation(const CellList& cells, const std::vector<Vec3>
     for (std::size_t i = 0; i < n; ++i) {
       const auto t = static_cast<std::size_t>(types[i]);
       if (types[i] < 0 || t >= options.radii.size() || !(options.radii[t] >= 0.0)) {
-        throw ComputeError(fmt::format("no Voronoi radius given for atom type {}", types[i]));
+        throw ComputeError(fmt::format("expected a Voronoi radius for every atom type in radii, "
+                                       "but atom type {} has none",
+                                       types[i]),
+                           {i});
       }
       max_radius2 = std::max(max_radius2, options.radii[t] * options.radii[t]);
     }
   }
+  check_inside_walls(cells.box(), positions);
   Tessellation tess;
   tess.options = options;
   tess.volume.assign(n, 0.0);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -275,8 +277,15 @@ json run_schema() {
 }
 
 RunConfig load_run_config(const std::filesystem::path& path) {
+  // An ifstream opens a directory without complaint and then reads nothing.
+  if (std::filesystem::is_directory(path)) {
+    throw InputError(path.string(), 0, "expected a run file (JSON), got a directory");
+  }
   std::ifstream in(path);
-  if (!in) throw InputError(path.string(), 0, "cannot open the run file");
+  if (!in) {
+    throw InputError(path.string(), 0,
+                     fmt::format("cannot open the run file: {}", std::strerror(errno)));
+  }
   json doc;
   try {
     doc = json::parse(in);
@@ -288,10 +297,17 @@ RunConfig load_run_config(const std::filesystem::path& path) {
     const std::string text = ss.str();
     const std::size_t upto = std::min<std::size_t>(e.byte, text.size());
     const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(upto), '\n');
-    std::string what = e.what();
-    const auto colon = what.find("]: ");
-    if (colon != std::string::npos) what = what.substr(colon + 3);
-    throw InputError(path.string(), line, "expected valid JSON: " + what);
+    // nlohmann's text is "[json.exception.parse_error.101] parse error at line L, column C:
+    // <what>"; keep the column and <what>, which say what was expected.
+    const std::string full = e.what();
+    const auto at = full.find(", column ");
+    const auto colon = full.find(": ", at == std::string::npos ? 0 : at);
+    const std::string what =
+        at == std::string::npos || colon == std::string::npos
+            ? "invalid JSON: " + full
+            : fmt::format("invalid JSON at column {}: {}", full.substr(at + 9, colon - at - 9),
+                          full.substr(colon + 2));
+    throw InputError(path.string(), line, what);
   }
   auto base = std::filesystem::absolute(path).parent_path();
   return parse_run_config(doc, base, path);

@@ -104,6 +104,18 @@ std::vector<double> numbers(std::string_view line, std::size_t count, const std:
   return out;
 }
 
+// LAMMPS (domain.cpp) refuses a tilt beyond half the box length along a periodic direction:
+// xy and xz against x, yz against y. The tolerance lets through tilts at the limit written with
+// few digits.
+void check_tilt(double tilt, const char* name, double length, const char* axis, bool periodic,
+                const std::string& file, std::int64_t line) {
+  if (!periodic || std::abs(tilt) <= 0.5 * length * (1.0 + 1e-6)) return;
+  throw InputError(file, line,
+                   fmt::format("expected a tilt |{0}| <= ({1}hi - {1}lo) / 2 = {2:.10g} (LAMMPS' "
+                               "limit for triclinic boxes), got {0} = {3:.10g}",
+                               name, axis, 0.5 * length, tilt));
+}
+
 Box read_box(LineReader& lines, std::string_view item, const std::string& file,
              std::array<std::string, 3>& boundary) {
   const std::int64_t item_line = lines.line();
@@ -165,6 +177,11 @@ Box read_box(LineReader& lines, std::string_view item, const std::string& file,
                         "xyz"[k], kind == Kind::Restricted ? " (after removing the tilt)" : "", lo,
                         hi, hi - lo));
       }
+    }
+    if (kind == Kind::Restricted) {
+      check_tilt(xy, "xy", xhi - xlo, "x", periodic[0], file, item_line + 1);
+      check_tilt(xz, "xz", xhi - xlo, "x", periodic[0], file, item_line + 2);
+      check_tilt(yz, "yz", yhi - ylo, "y", periodic[1], file, item_line + 3);
     }
     return Box::from_lammps(xlo, xhi, ylo, yhi, zlo, zhi, xy, xz, yz, periodic);
   } catch (const ComputeError& e) {
@@ -342,6 +359,22 @@ std::size_t count_tokens(std::string_view l) {
   return split(l).size();
 }
 
+// Wrapping counts the periods an atom lies away from the box in an int, as image flags do; an
+// atom farther away than their range (far beyond any real displacement) would overflow it.
+void check_within_image_range(const Box& box, const Vec3& r, const std::string& file,
+                              std::int64_t line_no) {
+  constexpr double kMaxPeriods = 1 << 29;
+  const Vec3 s = box.to_fractional(r);
+  for (int k = 0; k < 3; ++k) {
+    if (std::abs(s[k]) < kMaxPeriods) continue;  // also false for inf and nan
+    throw InputError(file, line_no,
+                     fmt::format("expected an atom within 2^29 box lengths of the box (the range "
+                                 "of image flags), got one at ({:.6g}, {:.6g}, {:.6g}), {:.3g} "
+                                 "cell vectors {} away",
+                                 r.x(), r.y(), r.z(), s[k], "abc"[k]));
+  }
+}
+
 // Parses rows [first_row, first_row + count) from `block` (which starts at a line start).
 void parse_rows(std::string_view block, std::size_t first_row, std::size_t count,
                 const ColumnPlan& plan, const Box& box, Frame& f,
@@ -427,8 +460,10 @@ void parse_rows(std::string_view block, std::size_t first_row, std::size_t count
       column_count_error(plan, count_tokens(std::string_view(p, static_cast<std::size_t>(eol - p))),
                          false, file, line_no);
     }
+    const Vec3 at = scaled ? box.to_cartesian(coord) : coord;
+    check_within_image_range(box, at, file, line_no);
     std::array<int, 3> shift{};
-    f.pos[row] = box.wrap(scaled ? box.to_cartesian(coord) : coord, &shift);
+    f.pos[row] = box.wrap(at, &shift);
     for (std::size_t d = 0; d < 3; ++d) f.image[row][d] = shift[d] + image[d];
     p = q < end ? q + 1 : end;
   }

@@ -106,7 +106,10 @@ class TrajectorySource final : public FrameSource {
     raw.input_index = selected_[cursor_];
     raw.index = cursor_++;
     raw.file = files_[file].path;
-    if (files_[file].data) return raw;  // parse() reads the data file itself
+    if (files_[file].data) {
+      raw.first_line = 0;  // one frame, the whole file: errors name no line
+      return raw;          // parse() reads the data file itself
+    }
     const DumpIndex& index = *files_[file].index;
     raw.first_line = index.frames()[k].first_line;
     const std::string_view text = index.text(k, raw.owned);
