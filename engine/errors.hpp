@@ -13,10 +13,13 @@ class InputError : public std::runtime_error {
   InputError(std::string file, std::int64_t line, const std::string& what);
   const std::string& file() const { return file_; }
   std::int64_t line() const { return line_; }
+  // What was wrong, without the file and line (for adding context when rethrowing).
+  const std::string& problem() const { return problem_; }
 
  private:
   std::string file_;
   std::int64_t line_;
+  std::string problem_;
 };
 
 // A problem with the run description: the JSON path (e.g. `analyzers[1].cutof`) and what is wrong.

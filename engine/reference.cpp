@@ -177,8 +177,13 @@ std::shared_ptr<const ReferenceFrame> ReferenceService::get(const ReferenceSpec&
     std::shared_ptr<const ReferenceFrame> ref;
     tbb::this_task_arena::isolate([&] {
       if (!offered) {
-        offered = std::make_shared<const Frame>(key.first.empty() ? input_(key.second)
-                                                                  : files_(key.first, key.second));
+        try {
+          offered = std::make_shared<const Frame>(
+              key.first.empty() ? input_(key.second) : files_(key.first, key.second));
+        } catch (const InputError& e) {
+          throw InputError(e.file(), e.line(),
+                           fmt::format("reading reference frame {}: {}", key.second, e.problem()));
+        }
       }
       ref = prepare(key, std::move(offered));
     });
