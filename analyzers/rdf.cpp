@@ -367,6 +367,28 @@ std::map<int, std::string> type_names(const std::vector<int>& types,
   return out;
 }
 
+// The curves of the summary as tables for the csv_tables output: g.csv (r, g and running
+// coordination per pair) and S.csv (q, S per pair and total).
+void add_curve_tables(FrameResult& out) {
+  const auto& s = out.summary;
+  const auto table = [&](const char* name, const char* x,
+                         const std::vector<std::pair<std::string, std::string>>& groups) {
+    Table t;
+    t.name = name;
+    t.columns.push_back(x);
+    t.data.push_back(s[x].get<std::vector<double>>());
+    for (const auto& [key, prefix] : groups) {
+      for (const auto& [curve, values] : s[key].items()) {
+        t.columns.push_back(prefix + curve);
+        t.data.push_back(values.get<std::vector<double>>());
+      }
+    }
+    out.tables.push_back(std::move(t));
+  };
+  table("g", "r", {{"g", "g_"}, {"cn", "cn_"}});
+  if (s.contains("q")) table("S", "q", {{"S", "S_"}});
+}
+
 nlohmann::json to_json(const std::optional<Extremum>& e) {
   if (!e) return nullptr;
   return {{"r", e->r}, {"g", e->g}};
@@ -606,6 +628,7 @@ std::optional<FrameResult> RdfAnalyzer::finish() {
     for (std::size_t i = 0; i < q.size(); ++i) total[i] = numerator[i] / (mean_f[i] * mean_f[i]);
     s["S"]["total"] = total;
   }
+  add_curve_tables(out);
   return out;
 }
 

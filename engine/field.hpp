@@ -41,9 +41,18 @@ struct PerAtomField {
   }
 };
 
+// A small table of curves (e.g. r, g(r) per pair): named columns of equal length, written as
+// CSV by the csv_tables output and kept in the JSON summary by the analyzer as it sees fit.
+struct Table {
+  std::string name;                       // "g" -> <label>_g.csv
+  std::vector<std::string> columns;       // header
+  std::vector<std::vector<double>> data;  // one vector per column
+};
+
 // What an analyzer returns for one frame (or, from finish(), for the whole run).
 struct FrameResult {
   std::vector<PerAtomField> fields;
+  std::vector<Table> tables;
   nlohmann::json summary = nlohmann::json::object();  // per-frame scalars and tables
 };
 

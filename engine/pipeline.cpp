@@ -285,6 +285,7 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
     if (final_fields) {
       for (auto& s : sinks) s->append(final_rec, s->format(final_rec));
     }
+    for (auto& s : sinks) s->finish(final_rec.results);
     nlohmann::json summary = {{"frames", std::move(frames)}};
     if (!final_summary.empty()) summary["final"] = std::move(final_summary);
     summary["warnings"] = warnings;

@@ -57,6 +57,8 @@ class FrameSink {
   virtual ~FrameSink() = default;
   virtual std::string format(const FrameRecord& record) const = 0;
   virtual void append(const FrameRecord& record, std::string chunk) = 0;
+  // Every analyzer's finish() result (fields or not), serially, before commit().
+  virtual void finish(const std::vector<AnalyzerResult>&) {}
   virtual void commit(const nlohmann::json& run_summary) = 0;
   virtual void abort() noexcept = 0;
 };

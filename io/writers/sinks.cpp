@@ -5,7 +5,7 @@
 namespace mgs::io {
 
 const std::vector<std::string>& output_formats() {
-  static const std::vector<std::string> formats{"lammps_dump", "csv", "json"};
+  static const std::vector<std::string> formats{"lammps_dump", "csv", "json", "csv_tables"};
   return formats;
 }
 
@@ -13,6 +13,7 @@ std::unique_ptr<FrameSink> make_sink(const OutputSpec& spec, const nlohmann::jso
   if (spec.format == "lammps_dump") return make_dump_sink(spec);
   if (spec.format == "csv") return make_csv_sink(spec);
   if (spec.format == "json") return make_json_sink(spec, run_info);
+  if (spec.format == "csv_tables") return make_tables_sink(spec);
   throw ConfigError("outputs.format", "unknown output format \"" + spec.format + "\"");
 }
 

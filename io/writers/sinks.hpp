@@ -30,5 +30,6 @@ std::unique_ptr<FrameSink> make_sink(const OutputSpec& spec, const nlohmann::jso
 std::unique_ptr<FrameSink> make_dump_sink(const OutputSpec& spec);
 std::unique_ptr<FrameSink> make_csv_sink(const OutputSpec& spec);
 std::unique_ptr<FrameSink> make_json_sink(const OutputSpec& spec, const nlohmann::json& run_info);
+std::unique_ptr<FrameSink> make_tables_sink(const OutputSpec& spec);
 
 }  // namespace mgs::io

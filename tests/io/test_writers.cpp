@@ -121,3 +121,42 @@ print(sum(r["motifs_motif"] == "<0,0,12,0>" for r in rows))
   CHECK(run_command(binary().string() + " run --quiet " + (dir / "bad.json").string(), &out) != 0);
   CHECK_THAT(out, Catch::Contains("text field"));
 }
+
+TEST_CASE("writers: csv_tables writes the rdf curves that numpy reads back as the summary has "
+          "them",
+          "[writers][rdf]") {
+  const auto dir = temp_dir("writers_tables");
+  const nlohmann::json run = {
+      {"input",
+       {{"path", shared_data("cuzr2k_IS.dump").string()},
+        {"types", {{"1", {{"element", "Cu"}}}, {"2", {{"element", "Zr"}}}}}}},
+      {"analyzers", {{{"type", "rdf"}, {"r_max", 8.0}, {"bins", 80}}}},
+      {"outputs",
+       {{{"format", "json"}, {"path", "summary.json"}},
+        {{"format", "csv_tables"}, {"path", "tables"}}}}};
+  write_text(dir / "run.json", run.dump());
+  std::string out;
+  REQUIRE(run_command(binary().string() + " run --quiet " + (dir / "run.json").string(),
+                            &out) == 0);
+  REQUIRE(std::filesystem::exists(dir / "tables/rdf_g.csv"));
+  REQUIRE(std::filesystem::exists(dir / "tables/rdf_S.csv"));
+  // numpy reads the header and the columns; they equal the summary's curves.
+  write_text(dir / "check.py", R"(import json, sys, numpy as np
+d = sys.argv[1]
+s = json.load(open(d + "/summary.json"))["final"]["rdf"]
+g = np.genfromtxt(d + "/tables/rdf_g.csv", delimiter=",", names=True, deletechars="")
+assert len(g) == 80, len(g)
+assert np.allclose(g["r"], s["r"], rtol=1e-15)
+for pair, curve in s["g"].items():
+    assert np.allclose(g["g_" + pair], curve, rtol=1e-15), pair
+for pair, curve in s["cn"].items():
+    assert np.allclose(g["cn_" + pair], curve, rtol=1e-15), pair
+S = np.genfromtxt(d + "/tables/rdf_S.csv", delimiter=",", names=True, deletechars="")
+assert np.allclose(S["q"], s["q"]) and np.allclose(S["S_total"], s["S"]["total"], rtol=1e-15)
+print("ok", sorted(g.dtype.names))
+)");
+  CHECK(run_command("/usr/bin/python3 " + (dir / "check.py").string() + " " + dir.string(),
+                          &out) == 0);
+  INFO(out);
+  CHECK_THAT(out, Catch::Contains("g_Cu-Zr") && Catch::Contains("cn_Zr-Cu"));
+}
