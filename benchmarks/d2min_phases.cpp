@@ -2,6 +2,8 @@
 // functions (no source changes): read both frames, reduced displacements, reference cell list +
 // neighbor list (as ReferenceService::prepare builds it), the per-atom gather + fit
 // (fit_local_strain, as D2minAnalyzer::compute calls it), and strain_measures (incl. the SVD).
+// For comparison it also times the bare cell-list search (counting neighbors only) in atom order
+// and in the cell list's bin order.
 //
 // Build against a Release build dir B (the object files of the analyzers library are used):
 //   g++ -O3 -DNDEBUG -std=c++20 -I. -isystem /usr/include/eigen3 benchmarks/d2min_phases.cpp \
@@ -58,6 +60,23 @@ int main(int argc, char** argv) {
   const double spacing = std::cbrt(ref.box.volume() / static_cast<double>(n));
   const CellList cl(ref.box, ref.pos, std::max(1.5 * spacing, 0.5 * cutoff));
   lap("cell list");
+  // The search alone, without storing or sorting (what the neighbor list costs beyond it is the
+  // per-atom sort and the block buffers + their serial concatenation).
+  std::vector<std::uint32_t> cnt(n);
+  parallel::for_each_index(n, [&](std::size_t i) {
+    std::uint32_t c = 0;
+    cl.for_each_within(ref.pos[i], cutoff, [&](std::uint32_t, Image, const Vec3&, double) { ++c; });
+    cnt[i] = c;
+  }, 512);
+  lap("cell search only, atom order");
+  const auto& order = cl.atoms_in_bin_order();
+  parallel::for_each_index(n, [&](std::size_t k) {
+    const std::uint32_t i = order[k];
+    std::uint32_t c = 0;
+    cl.for_each_within(ref.pos[i], cutoff, [&](std::uint32_t, Image, const Vec3&, double) { ++c; });
+    cnt[i] = c;
+  }, 512);
+  lap("cell search only, bin order");
   const NeighborList nl(cl, ref.pos, cutoff);
   lap("neighbor list (sorted)");
   const Mat3 to_reduced = ref.box.inverse();
