@@ -42,8 +42,8 @@ mk d2min "$CUR" "$D2" "$JS"
 mk d2min+dump "$CUR" "$D2" "$JS, $DUMP"
 
 best() {  # command... -> "wall cpu" best of REPS
-  local r out b=""
-  for r in $(seq 1 "$REPS"); do
+  local out b=""
+  for _ in $(seq 1 "$REPS"); do
     "$TIME" -f "%e %U %S" -o "$WORK/t" "$@" > /dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
     out=$(awk '{printf "%.2f %.2f", $1, $2 + $3}' "$WORK/t")
     if [ -z "$b" ] || awk -v a="${out%% *}" -v c="${b%% *}" 'BEGIN {exit !(a < c)}'; then b=$out; fi
