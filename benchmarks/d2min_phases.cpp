@@ -8,7 +8,7 @@
 // Build against a Release build dir B (the object files of the analyzers library are used):
 //   g++ -O3 -DNDEBUG -std=c++20 -I. -isystem /usr/include/eigen3 benchmarks/d2min_phases.cpp \
 //     B/CMakeFiles/mgs_analyzers.dir/analyzers/*.o B/libmgs_io.a B/libmgs_engine.a \
-//     -ltbb -lfmt -lz -o /tmp/d2min_phases
+//     -ltbb -lfmt -lz -lvoro++ -o /tmp/d2min_phases
 // Run: /tmp/d2min_phases REF.dump CURRENT.dump THREADS [CUTOFF]
 #include <tbb/global_control.h>
 
