@@ -219,6 +219,7 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
                   tbb::filter_mode::parallel,
                   [&](Work* w) {
                     w->frame = std::make_shared<const Frame>(source.parse(w->raw));
+                    source.release(w->raw);
                     w->raw.owned.clear();
                     w->raw.owned.shrink_to_fit();
                     if (references) references->offer(w->raw.input_index, w->frame);

@@ -35,6 +35,8 @@ class FrameSource {
   virtual std::optional<RawFrame> next() = 0;
   // Thread-safe: parse one frame's text.
   virtual Frame parse(const RawFrame& raw) const = 0;
+  // Thread-safe: `raw` has been parsed and its text is not needed any more.
+  virtual void release(const RawFrame&) const {}
   // Name of the input for messages (the first file).
   virtual std::string name() const = 0;
   // Thread-safe random access to frame k of the input (before selection), e.g. a reference.

@@ -33,6 +33,8 @@ class DumpIndex {
   // not disturb the sequential reader.
   std::string_view text(std::size_t k, std::string& buffer, TextSource& source) const;
   std::unique_ptr<TextSource> open_source() const { return TextSource::open(path()); }
+  // Frame k's text has been parsed (see TextSource::release).
+  void release(std::size_t k) const { source_->release(frames_.at(k).offset, frames_.at(k).length); }
   bool compressed() const { return source_->compressed(); }
   // The value of the file's first ITEM: UNITS (LAMMPS writes it in the first frame only), or "".
   const std::string& units() const { return units_; }

@@ -38,7 +38,16 @@ class MappedSource final : public TextSource {
   }
   bool compressed() const override { return false; }
   void scan(const std::function<void(std::string_view, std::uint64_t)>& chunk) override {
-    if (size_ > 0) chunk(std::string_view(data_, size_), 0);
+    if (size_ == 0) return;
+    chunk(std::string_view(data_, size_), 0);
+    release(0, size_);  // the index is built; frames are read again one by one
+  }
+  void release(std::uint64_t offset, std::uint64_t length) override {
+    // Whole pages inside the range only: pages at its ends may hold a neighbor frame's text.
+    const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t begin = (offset + page - 1) / page * page;
+    const std::uint64_t end = std::min<std::uint64_t>(offset + length, size_) / page * page;
+    if (end > begin) ::madvise(const_cast<char*>(data_) + begin, end - begin, MADV_DONTNEED);
   }
   std::string_view read(std::uint64_t offset, std::uint64_t length, std::string&) override {
     if (offset + length > size_) {

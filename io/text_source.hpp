@@ -25,6 +25,10 @@ class TextSource {
   // The bytes [offset, offset + length). The view stays valid until the next read() when the
   // data had to be copied into `buffer`; for mapped files it points into the mapping.
   virtual std::string_view read(std::uint64_t offset, std::uint64_t length, std::string& buffer) = 0;
+  // The bytes [offset, offset + length) are not needed any more: a mapped file drops their
+  // pages from memory (they are read from the file again if asked for), so a run over a long
+  // trajectory does not keep every frame it has read resident. Safe to call concurrently.
+  virtual void release(std::uint64_t /*offset*/, std::uint64_t /*length*/) {}
 
  protected:
   explicit TextSource(std::string path) : path_(std::move(path)) {}

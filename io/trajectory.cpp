@@ -123,6 +123,11 @@ class TrajectorySource final : public FrameSource {
 
   std::string name() const override { return files_.front().path; }
 
+  void release(const RawFrame& raw) const override {
+    const auto [file, k] = all_[selected_.at(raw.index)];
+    if (!files_[file].data) files_[file].index->release(k);
+  }
+
   // Random access through a second handle per file (opened on first use), so that it neither
   // disturbs nor waits for the sequential reader; reads in increasing order stay forward-only
   // in gzip files.
@@ -138,15 +143,22 @@ class TrajectorySource final : public FrameSource {
     const File& file = files_[where.first];
     std::string buffer;
     std::string_view text;
+    TextSource* handle = nullptr;
     if (!file.data) {
       const std::lock_guard lock(random_mutex_);
-      auto& handle = random_[where.first];
-      if (!handle) handle = file.index->open_source();
+      auto& slot = random_[where.first];
+      if (!slot) slot = file.index->open_source();
+      handle = slot.get();
       // Either a copy in `buffer` or a view into the handle's mapping, which lives as long as
       // this source: both stay valid after the lock is released.
       text = file.index->text(where.second, buffer, *handle);
     }
-    return parse_global(where, text);
+    Frame frame = parse_global(where, text);
+    if (handle) {
+      const auto& entry = file.index->frames()[where.second];
+      handle->release(entry.offset, entry.length);
+    }
+    return frame;
   }
 
  private:
