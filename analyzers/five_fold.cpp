@@ -136,15 +136,6 @@ namespace {
 // on both sides, whatever the rounding of the list's own distance test.
 constexpr double kListMargin = 1e-6;  // Å
 
-std::string element_of(const FrameContext& context, int type) {
-  const auto t = static_cast<std::size_t>(type);
-  const Frame& frame = context.frame();
-  if (t < frame.type_names.size() && !frame.type_names[t].empty()) return frame.type_names[t];
-  if (t < context.types().size() && !context.types()[t].element.empty())
-    return context.types()[t].element;
-  return "";
-}
-
 // Atoms bonded to i (within the cutoff), as separation vectors and list entries, in the neighbor
 // list's order (distance, index, image).
 void bonded_of(const NeighborList& list, std::size_t i, double cutoff, std::vector<Vec3>& deltas,
@@ -226,7 +217,7 @@ FrameResult FiveFoldAnalyzer::compute(const FrameContext& context) const {
   nlohmann::json types = nlohmann::json::object();
   for (const auto& [t, count] : type_count) {
     nlohmann::json entry;
-    if (const std::string e = element_of(context, t); !e.empty()) entry["element"] = e;
+    if (const std::string e = context.element_of(t); !e.empty()) entry["element"] = e;
     entry["atoms"] = count;
     entry["mean_w5"] = type_sum[t] / static_cast<double>(count);
     if (params_.w5_cut) {
@@ -374,7 +365,7 @@ void FiveFoldAnalyzer::compute_cna(const FrameContext& context, FrameResult& out
   nlohmann::json types = nlohmann::json::object();
   for (const auto& [t, count] : type_count) {
     nlohmann::json entry;
-    if (const std::string e = element_of(context, t); !e.empty()) entry["element"] = e;
+    if (const std::string e = context.element_of(t); !e.empty()) entry["element"] = e;
     const auto c = static_cast<double>(count);
     entry["mean_coordination"] = static_cast<double>(type_cn[t]) / c;
     entry["mean_n1551"] = static_cast<double>(type_1551[t]) / c;

@@ -233,15 +233,6 @@ Needs MotifsAnalyzer::needs() const {
 
 namespace {
 
-std::string element_of(const FrameContext& context, int type) {
-  const auto t = static_cast<std::size_t>(type);
-  const Frame& frame = context.frame();
-  if (t < frame.type_names.size() && !frame.type_names[t].empty()) return frame.type_names[t];
-  if (t < context.types().size() && !context.types()[t].element.empty())
-    return context.types()[t].element;
-  return "";
-}
-
 bool listed(const std::vector<std::int64_t>& sorted_ids, std::int64_t id) {
   return id != kUnencodedMotif && std::binary_search(sorted_ids.begin(), sorted_ids.end(), id);
 }
@@ -351,7 +342,7 @@ FrameResult MotifsAnalyzer::compute(const FrameContext& context) const {
   nlohmann::json types = nlohmann::json::object();
   for (const auto& [t, tally] : per_type) {
     nlohmann::json entry = describe_tally(tally, params_.top);
-    if (const std::string e = element_of(context, t); !e.empty()) entry["element"] = e;
+    if (const std::string e = context.element_of(t); !e.empty()) entry["element"] = e;
     types[std::to_string(t)] = std::move(entry);
   }
   s["types"] = std::move(types);

@@ -4,6 +4,13 @@
 
 namespace mgs {
 
+std::string FrameContext::element_of(int type) const {
+  const auto t = static_cast<std::size_t>(type);
+  if (t < frame_.type_names.size() && !frame_.type_names[t].empty()) return frame_.type_names[t];
+  if (t < types_.size() && !types_[t].element.empty()) return types_[t].element;
+  return "";
+}
+
 const NeighborList& FrameContext::neighbors() const {
   if (!neighbors_) throw std::logic_error("neighbor list used without declaring it in needs()");
   return *neighbors_;

@@ -43,6 +43,9 @@ class FrameContext {
 
   const Frame& frame() const { return frame_; }
   const std::vector<TypeInfo>& types() const { return types_; }
+  // The element of a type: from the input (element column, data file) or the run file; "" if
+  // neither names it.
+  std::string element_of(int type) const;
   const CellList& cells() const { return cells_; }
   // The shared neighbor list; its cutoff is the largest any analyzer asked for.
   const NeighborList& neighbors() const;
