@@ -389,7 +389,7 @@ class DataParser {
     } else if (keyword == "atom types") {
       const auto n = header_count(nvalues, keyword);
       // Per-type arrays (masses, names) are sized by this count before any section is read, so
-      // a hostile "2000000000 atom types" would allocate tens of GB (fuzz finding). Cap it at
+      // a hostile "2000000000 atom types" would allocate tens of GB (found while fuzzing). Cap it at
       // the largest type the dump reader accepts.
       if (n > kMaxAtomTypes) {
         fail(fmt::format("expected at most {} atom types, got {}", kMaxAtomTypes, n));

@@ -657,7 +657,7 @@ Frame parse_dump_frame(std::string_view text, const std::string& file, std::int6
   f.has_image = plan.has_image || plan.kind == CoordKind::Unwrapped ||
                 plan.kind == CoordKind::ScaledUnwrapped;
   // Count the atom lines before sizing anything by the header: a header that claims 10^12 atoms
-  // over a few lines of text must fail on the text, not on a terabyte allocation (fuzz finding;
+  // over a few lines of text must fail on the text, not on a terabyte allocation (found while fuzzing;
   // DumpIndex checks the count too, but this function also parses text nobody indexed).
   const std::string_view atom_text = text.substr(h.atoms_offset);
   const std::int64_t first_atom_line = h.atoms_line + 1;

@@ -805,7 +805,7 @@ TEST_CASE("dump: unreadable files name the file and the problem", "[dump]") {
 }
 
 TEST_CASE("parse_dump_frame checks a huge atom count against the text before allocating", "[dump]") {
-  // Found by tests/fuzz/fuzz_dump: parse_dump_frame on text that no DumpIndex has checked sized
+  // Found with tests/fuzz/fuzz_dump (a hand-written input): parse_dump_frame on text that no DumpIndex has checked sized
   // its arrays by the header (8 TB here) before counting the atom lines.
   const std::string text =
       "ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n1000000000000\nITEM: BOX BOUNDS pp pp pp\n"
