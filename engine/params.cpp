@@ -99,8 +99,10 @@ nlohmann::json validate_params(const nlohmann::json& given, const std::vector<Pa
       out[key] = value;
       continue;
     }
+    // A named copy of the binding: clang < 16 cannot capture structured bindings in lambdas.
+    const std::string& name = key;
     const auto it = std::find_if(specs.begin(), specs.end(),
-                                 [&](const ParamSpec& s) { return s.key == key; });
+                                 [&](const ParamSpec& s) { return s.key == name; });
     const std::string path = json_path.empty() ? key : json_path + "." + key;
     if (it == specs.end()) {
       const std::string near = closest_key(key, valid);

@@ -19,6 +19,32 @@ namespace {
 
 using json = nlohmann::json;
 
+// A SAX handler that accepts everything and records the first error with its byte offset, which
+// json::parse does not give for every error (out_of_range: a number too large for a double).
+struct ErrorLocator : nlohmann::json_sax<json> {
+  bool found = false;
+  std::size_t byte = 0;
+  std::string what;
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
+    found = true;
+    byte = position;
+    what = e.what();
+    return false;
+  }
+};
+
 std::filesystem::path resolve(const std::filesystem::path& base, const std::string& p) {
   const std::filesystem::path path(p);
   return path.is_absolute() ? path : base / path;
@@ -291,24 +317,35 @@ RunConfig load_run_config(const std::filesystem::path& path) {
   json doc;
   try {
     doc = json::parse(in);
-  } catch (const json::parse_error& e) {
-    // nlohmann reports a byte offset; turn it into a line number for the user.
+  } catch (const json::exception& e) {
+    // Not only parse_error: a number beyond the range of a double ("2e308") is an out_of_range
+    // exception without a position. Parse the text again with a SAX handler that only records
+    // where it fails, and turn nlohmann's byte offset into a line number for the user.
     std::ifstream again(path);
     std::stringstream ss;
     ss << again.rdbuf();
     const std::string text = ss.str();
-    const std::size_t upto = std::min<std::size_t>(e.byte, text.size());
+    ErrorLocator where;
+    json::sax_parse(text, &where);
+    const std::size_t upto = std::min<std::size_t>(where.found ? where.byte : 0, text.size());
     const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(upto), '\n');
+    const std::size_t line_start = text.rfind('\n', upto == 0 ? 0 : upto - 1);
+    const std::size_t column = line_start == std::string::npos || upto == 0 ? upto : upto - line_start - 1;
     // nlohmann's text is "[json.exception.parse_error.101] parse error at line L, column C:
-    // <what>"; keep the column and <what>, which say what was expected.
-    const std::string full = e.what();
+    // <what>" (keep the column and <what>, which say what was expected) or
+    // "[json.exception.out_of_range.406] number overflow parsing '2e308'" (keep the part after
+    // the tag).
+    const std::string full = where.found ? where.what : e.what();
     const auto at = full.find(", column ");
     const auto colon = full.find(": ", at == std::string::npos ? 0 : at);
+    const auto tag_end = full.find("] ");
     const std::string what =
-        at == std::string::npos || colon == std::string::npos
-            ? "invalid JSON: " + full
-            : fmt::format("invalid JSON at column {}: {}", full.substr(at + 9, colon - at - 9),
-                          full.substr(colon + 2));
+        at != std::string::npos && colon != std::string::npos
+            ? fmt::format("invalid JSON at column {}: {}", full.substr(at + 9, colon - at - 9),
+                          full.substr(colon + 2))
+        : tag_end != std::string::npos
+            ? fmt::format("invalid JSON at column {}: {}", column, full.substr(tag_end + 2))
+            : "invalid JSON: " + full;
     throw InputError(path.string(), line, what);
   }
   auto base = std::filesystem::absolute(path).parent_path();

@@ -26,6 +26,9 @@
 namespace mgs::io {
 namespace {
 
+// The most atom types a data file may declare: the largest type the dump reader accepts.
+constexpr std::int64_t kMaxAtomTypes = 1000000;
+
 // ---------------------------------------------------------------------------------------------
 // Text helpers
 
@@ -385,7 +388,12 @@ class DataParser {
       header_.natoms = header_count(nvalues, keyword);
     } else if (keyword == "atom types") {
       const auto n = header_count(nvalues, keyword);
-      if (n > std::numeric_limits<int>::max()) fail("expected a smaller number of atom types");
+      // Per-type arrays (masses, names) are sized by this count before any section is read, so
+      // a hostile "2000000000 atom types" would allocate tens of GB (found while fuzzing). Cap it at
+      // the largest type the dump reader accepts.
+      if (n > kMaxAtomTypes) {
+        fail(fmt::format("expected at most {} atom types, got {}", kMaxAtomTypes, n));
+      }
       header_.ntypes = static_cast<int>(n);
     } else if (keyword == "xlo xhi" || keyword == "ylo yhi" || keyword == "zlo zhi") {
       read_bounds(nvalues, keyword);

@@ -499,18 +499,22 @@ AtomBlockPlan plan_blocks(std::string_view text) {
   return plan;
 }
 
-// Parses the `count` atom lines of `text` into f (file order) and checks that what follows them
-// is blank.
-void parse_atoms(std::string_view text, std::size_t n, const ColumnPlan& plan, Frame& f,
-                 std::vector<std::string_view>& elements, const std::string& file,
-                 std::int64_t first_atom_line) {
-  const AtomBlockPlan blocks = plan_blocks(text);
-  const std::size_t nblocks = blocks.cuts.size() - 1;
-  const std::size_t lines = blocks.first[nblocks];
+// Throws unless the atom section cut into `blocks` has at least the n lines the header declares.
+void check_atom_line_count(const AtomBlockPlan& blocks, std::size_t n, const std::string& file,
+                           std::int64_t first_atom_line) {
+  const std::size_t lines = blocks.first[blocks.cuts.size() - 1];
   if (lines < n) {
     throw InputError(file, first_atom_line + static_cast<std::int64_t>(lines),
                      fmt::format("expected {} atom lines after ITEM: ATOMS, found {}", n, lines));
   }
+}
+
+// Parses the `count` atom lines of `text` (cut into `blocks`, checked by check_atom_line_count)
+// into f (file order) and checks that what follows them is blank.
+void parse_atoms(std::string_view text, const AtomBlockPlan& blocks, std::size_t n,
+                 const ColumnPlan& plan, Frame& f, std::vector<std::string_view>& elements,
+                 const std::string& file, std::int64_t first_atom_line) {
+  const std::size_t nblocks = blocks.cuts.size() - 1;
   const Box box = f.box;
   const auto parse_block = [&](std::size_t b) {
     const std::size_t first = blocks.first[b];
@@ -652,6 +656,13 @@ Frame parse_dump_frame(std::string_view text, const std::string& file, std::int6
   f.boundary = h.boundary;
   f.has_image = plan.has_image || plan.kind == CoordKind::Unwrapped ||
                 plan.kind == CoordKind::ScaledUnwrapped;
+  // Count the atom lines before sizing anything by the header: a header that claims 10^12 atoms
+  // over a few lines of text must fail on the text, not on a terabyte allocation (found while fuzzing;
+  // DumpIndex checks the count too, but this function also parses text nobody indexed).
+  const std::string_view atom_text = text.substr(h.atoms_offset);
+  const std::int64_t first_atom_line = h.atoms_line + 1;
+  const AtomBlockPlan blocks = plan_blocks(atom_text);
+  check_atom_line_count(blocks, n, file, first_atom_line);
   allocate(f.id, n);
   allocate(f.type, n);
   allocate(f.pos, n);
@@ -661,8 +672,7 @@ Frame parse_dump_frame(std::string_view text, const std::string& file, std::int6
     allocate(f.columns.back().values, n);
   }
   std::vector<std::string_view> elements(plan.has_element ? n : 0);
-  const std::int64_t first_atom_line = h.atoms_line + 1;
-  parse_atoms(text.substr(h.atoms_offset), n, plan, f, elements, file, first_atom_line);
+  parse_atoms(atom_text, blocks, n, plan, f, elements, file, first_atom_line);
 
   if (plan.has_element) {
     if (plan.has_type) {

@@ -803,3 +803,18 @@ TEST_CASE("dump: unreadable files name the file and the problem", "[dump]") {
     expect(dir / "crc.dump.gz", "corrupt gzip data");
   }
 }
+
+TEST_CASE("parse_dump_frame checks a huge atom count against the text before allocating", "[dump]") {
+  // Found with tests/fuzz/fuzz_dump (a hand-written input): parse_dump_frame on text that no DumpIndex has checked sized
+  // its arrays by the header (8 TB here) before counting the atom lines.
+  const std::string text =
+      "ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n1000000000000\nITEM: BOX BOUNDS pp pp pp\n"
+      "0 10\n0 10\n0 10\nITEM: ATOMS id type x y z\n1 1 0 0 0\n";
+  try {
+    (void)mgs::io::parse_dump_frame(text, "huge.dump", 1);
+    FAIL("no InputError");
+  } catch (const mgs::InputError& e) {
+    CHECK(e.line() == 11);
+    CHECK_THAT(e.problem(), Catch::Contains("expected 1000000000000 atom lines after ITEM: ATOMS, found 1"));
+  }
+}
