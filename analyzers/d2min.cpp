@@ -160,9 +160,7 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
         flagged, params_.cutoff)};
   }
 
-  const char* unit = params_.normalization == D2minNormalization::Sum           ? "Å^2"
-                     : params_.normalization == D2minNormalization::PerNeighbor ? "Å^2"
-                                                                                : "Å";
+  const char* unit = params_.normalization == D2minNormalization::Lammps ? "Å" : "Å^2";
   out.fields.push_back(
       {"value", unit, "nonaffine squared displacement D²min (Falk–Langer)", std::move(value)});
   out.fields.push_back(

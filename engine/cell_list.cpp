@@ -9,6 +9,12 @@
 
 namespace mgs {
 
+double neighbor_bin_size(const Box& box, std::size_t atoms, double cutoff) {
+  const double spacing =
+      std::cbrt(box.volume() / static_cast<double>(std::max<std::size_t>(1, atoms)));
+  return std::max(1.5 * spacing, 0.5 * cutoff);
+}
+
 CellList::CellList(const Box& box, const std::vector<Vec3>& positions, double bin_size)
     : box_(box) {
   if (positions.size() >= std::numeric_limits<std::uint32_t>::max()) {

@@ -15,6 +15,10 @@ namespace mgs {
 
 using Image = std::array<std::int8_t, 3>;
 
+// The bin thickness the engine's services use for `atoms` atoms in `box` and a search radius
+// `cutoff`: about one and a half mean atomic spacings, or half the cutoff when that is larger.
+double neighbor_bin_size(const Box& box, std::size_t atoms, double cutoff);
+
 class CellList {
  public:
   // `bin_size` is the target bin thickness (Å); bins are at least this thick.

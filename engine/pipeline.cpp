@@ -24,12 +24,6 @@ struct Work {
   std::vector<std::string> chunks;
 };
 
-double bin_size_for(const Frame& frame, double cutoff) {
-  const double spacing =
-      std::cbrt(frame.box.volume() / static_cast<double>(std::max<std::size_t>(1, frame.size())));
-  return std::max(1.5 * spacing, 0.5 * cutoff);
-}
-
 }  // namespace
 
 std::unique_ptr<ReferenceService> make_reference_service(
@@ -95,7 +89,7 @@ std::vector<AnalyzerResult> compute_frame(const Frame& frame,
     else
       same->store_faces = same->store_faces || needs.voronoi->store_faces;
   }
-  const CellList cells(frame.box, frame.pos, bin_size_for(frame, cutoff));
+  const CellList cells(frame.box, frame.pos, neighbor_bin_size(frame.box, frame.size(), cutoff));
   std::optional<NeighborList> neighbors;
   if (cutoff > 0.0) neighbors.emplace(cells, frame.pos, cutoff);
   std::vector<Tessellation> tessellations;

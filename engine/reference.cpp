@@ -121,9 +121,8 @@ std::shared_ptr<const ReferenceFrame> ReferenceService::prepare(
   ref->file = key.first.empty() ? input_name_ : key.first;
   ref->input_index = key.second;
   if (neighbor_cutoff_ > 0.0 || !voronoi_.empty()) {
-    const double spacing = std::cbrt(frame->box.volume() /
-                                     static_cast<double>(std::max<std::size_t>(1, frame->size())));
-    const CellList cells(frame->box, frame->pos, std::max(1.5 * spacing, 0.5 * neighbor_cutoff_));
+    const CellList cells(frame->box, frame->pos,
+                         neighbor_bin_size(frame->box, frame->size(), neighbor_cutoff_));
     if (neighbor_cutoff_ > 0.0) {
       ref->neighbors = std::make_shared<const NeighborList>(cells, frame->pos, neighbor_cutoff_);
     }

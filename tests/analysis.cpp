@@ -8,10 +8,11 @@
 namespace mgs::test {
 
 std::unique_ptr<Analyzer> make_analyzer(const std::string& type, const nlohmann::json& params,
-                                        const std::vector<TypeInfo>& types) {
+                                        const RunContext& run) {
   const AnalyzerSpec* spec = Registry::instance().find(type);
   REQUIRE(spec);
-  return spec->make(validate_params(params, spec->params, type), type, RunContext{types});
+  return spec->make(validate_params(params, spec->params, "analyzers[0]", {"type", "label"}), type,
+                    run);
 }
 
 std::vector<AnalyzerResult> compute_with_inputs(

@@ -7,13 +7,14 @@
 #include <vector>
 
 #include "engine/analyzer.hpp"
+#include "engine/registry.hpp"
 
 namespace mgs::test {
 
-// An analyzer of the registered `type` with the given run-file parameters (validated, defaults
-// filled); the label is the type.
+// An analyzer of the registered `type` with the given run-file parameters (validated as
+// analyzers[0] of a run file, defaults filled); the label is the type.
 std::unique_ptr<Analyzer> make_analyzer(const std::string& type, const nlohmann::json& params,
-                                        const std::vector<TypeInfo>& types = {});
+                                        const RunContext& run = {});
 
 // Runs `analyzers` on `current` (input frame number `current_index`), serving references from
 // `inputs` (input frame k = inputs[k]).

@@ -11,6 +11,7 @@
 #include <numeric>
 #include <set>
 
+#include "analysis.hpp"
 #include "analyzers/five_fold.hpp"
 #include "engine/errors.hpp"
 #include "engine/params.hpp"
@@ -30,14 +31,7 @@ using mgs::test::find_field;
 using mgs::test::icosahedron_frame;
 using mgs::test::make_frame;
 
-std::unique_ptr<Analyzer> make(const std::string& type, const json& params,
-                               const RunContext& run = {}) {
-  const AnalyzerSpec* spec = Registry::instance().find(type);
-  REQUIRE(spec != nullptr);
-  const json p = validate_params(params, spec->params, "analyzers[0]", {"type", "label"});
-  return spec->make(p, type, run);
-}
-
+using mgs::test::make_analyzer;
 
 // A periodic lattice: `basis` in Cartesian Å inside an orthogonal cell `cell`, repeated n times.
 Frame lattice(const Vec3& cell, const std::vector<Vec3>& basis, std::array<int, 3> n) {
@@ -75,7 +69,7 @@ Frame hcp(double a, std::array<int, 3> n) {
 
 FrameResult run(const Frame& frame, const json& params, const RunContext& ctx = {}) {
   std::vector<std::unique_ptr<Analyzer>> analyzers;
-  analyzers.push_back(make("five_fold", params, ctx));
+  analyzers.push_back(make_analyzer("five_fold", params, ctx));
   auto results = compute_frame(frame, analyzers, ctx.types);
   REQUIRE(results.size() == 1);
   return std::move(results[0].result);
@@ -272,16 +266,16 @@ TEST_CASE("five_fold: parameters", "[five_fold][analyzers]") {
     const json p = {{"radii", {{"Cu", 1.28}, {"Zr", 1.60}}},
                     {"edge_threshold", 0.1},
                     {"relative_face_threshold", 0.01}};
-    const auto v = make("voronoi", p, ctx);
+    const auto v = make_analyzer("voronoi", p, ctx);
     json q = p;
     q["cna_cutoff"] = 3.7;
     q["w5_cut"] = 0.6;
-    const auto f = make("five_fold", q, ctx);
+    const auto f = make_analyzer("five_fold", q, ctx);
     REQUIRE(f->needs().voronoi.has_value());
     CHECK(*f->needs().voronoi == *v->needs().voronoi);
     CHECK(f->needs().neighbor_cutoff >= 3.7);
     CHECK(f->needs().neighbor_cutoff < 3.7 + 1e-5);
-    CHECK(make("five_fold", json::object(), ctx)->needs().neighbor_cutoff == 0.0);
+    CHECK(make_analyzer("five_fold", json::object(), ctx)->needs().neighbor_cutoff == 0.0);
   }
   SECTION("without cna_cutoff only W5 is computed") {
     const FrameResult r = run(icosahedron_frame(false), json::object(), ctx);
@@ -298,13 +292,14 @@ TEST_CASE("five_fold: parameters", "[five_fold][analyzers]") {
     CHECK(names == std::vector<std::string>{"w5", "n1551", "cna_coordination", "f5"});
   }
   SECTION("errors") {
-    CHECK_THROWS_AS(make("five_fold", {{"cna_cutoff", 0.0}}, ctx), ConfigError);
-    CHECK_THROWS_AS(make("five_fold", {{"cna_cutoff", -1.0}}, ctx), ConfigError);
-    CHECK_THROWS_AS(make("five_fold", {{"cna_cutoff", "3.7"}}, ctx), ConfigError);
-    CHECK_THROWS_AS(make("five_fold", {{"w5_cut", 1.5}}, ctx), ConfigError);
-    CHECK_THROWS_AS(make("five_fold", {{"cna_cutof", 3.7}}, ctx), ConfigError);
-    CHECK_THROWS_AS(make("five_fold", {{"radii", {{"Nb", 1.4}}}}, ctx), ConfigError);
-    CHECK_THROWS_AS(make("five_fold", {{"max_order", 7}}, ctx), ConfigError);  // a voronoi-only key
+    CHECK_THROWS_AS(make_analyzer("five_fold", {{"cna_cutoff", 0.0}}, ctx), ConfigError);
+    CHECK_THROWS_AS(make_analyzer("five_fold", {{"cna_cutoff", -1.0}}, ctx), ConfigError);
+    CHECK_THROWS_AS(make_analyzer("five_fold", {{"cna_cutoff", "3.7"}}, ctx), ConfigError);
+    CHECK_THROWS_AS(make_analyzer("five_fold", {{"w5_cut", 1.5}}, ctx), ConfigError);
+    CHECK_THROWS_AS(make_analyzer("five_fold", {{"cna_cutof", 3.7}}, ctx), ConfigError);
+    CHECK_THROWS_AS(make_analyzer("five_fold", {{"radii", {{"Nb", 1.4}}}}, ctx), ConfigError);
+    CHECK_THROWS_AS(make_analyzer("five_fold", {{"max_order", 7}}, ctx),
+                    ConfigError);  // a voronoi-only key
   }
 }
 
@@ -394,8 +389,8 @@ TEST_CASE("five_fold: the sample glass against voronoi fields and a brute-force 
                                                {"relative_face_threshold", 0.01}}}) {
       INFO(p.dump());
       std::vector<std::unique_ptr<Analyzer>> analyzers;
-      analyzers.push_back(make("voronoi", p, ctx));
-      analyzers.push_back(make("five_fold", p, ctx));
+      analyzers.push_back(make_analyzer("voronoi", p, ctx));
+      analyzers.push_back(make_analyzer("five_fold", p, ctx));
       const auto results = compute_frame(frame, analyzers, ctx.types);
       const FrameResult& v = results[0].result;
       const FrameResult& f = results[1].result;

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "analysis.hpp"
 #include "analyzers/motifs.hpp"
 #include "engine/errors.hpp"
 #include "engine/params.hpp"
@@ -30,18 +31,12 @@ namespace {
 
 using mgs::test::find_field;
 
-std::unique_ptr<Analyzer> make(const std::string& type, const json& params,
-                               const RunContext& run = {}) {
-  const AnalyzerSpec* spec = Registry::instance().find(type);
-  REQUIRE(spec != nullptr);
-  const json p = validate_params(params, spec->params, "analyzers[0]", {"type", "label"});
-  return spec->make(p, type, run);
-}
+using mgs::test::make_analyzer;
 
 FrameResult run(const Frame& frame, const json& params = json::object(),
                 const RunContext& ctx = {}) {
   std::vector<std::unique_ptr<Analyzer>> analyzers;
-  analyzers.push_back(make("motifs", params, ctx));
+  analyzers.push_back(make_analyzer("motifs", params, ctx));
   auto results = compute_frame(frame, analyzers, ctx.types);
   REQUIRE(results.size() == 1);
   return std::move(results[0].result);
@@ -317,7 +312,7 @@ TEST_CASE("motifs: GUM rules", "[motifs][analyzers]") {
 TEST_CASE("motifs: parameters are validated", "[motifs][analyzers]") {
   const auto error_of = [](const json& p) -> std::string {
     try {
-      make("motifs", p);
+      make_analyzer("motifs", p);
     } catch (const ConfigError& e) {
       return e.what();
     }
@@ -348,9 +343,9 @@ TEST_CASE("motifs: the sample glass against the voronoi analyzer", "[motifs][ana
     vp["max_order"] = 10;
     mp["top"] = 5;
     std::vector<std::unique_ptr<Analyzer>> analyzers;
-    analyzers.push_back(make("voronoi", vp, ctx));
-    analyzers.push_back(make("motifs", mp, ctx));
-    analyzers.push_back(make("five_fold", filters, ctx));
+    analyzers.push_back(make_analyzer("voronoi", vp, ctx));
+    analyzers.push_back(make_analyzer("motifs", mp, ctx));
+    analyzers.push_back(make_analyzer("five_fold", filters, ctx));
     const auto results = compute_frame(frame, analyzers, ctx.types);
     const FrameResult& v = results[0].result;
     const FrameResult& m = results[1].result;
