@@ -11,12 +11,16 @@
 
 #include "engine/analyzer.hpp"
 #include "engine/params.hpp"
+#include "engine/potential.hpp"
 
 namespace mgs {
 
 // Everything the engine knows about the run that an analyzer may need at construction.
 struct RunContext {
   std::vector<TypeInfo> types;  // index = type; may be empty
+  // Reads potential files for analyzers that evaluate a potential (set by io/; empty in runs
+  // that have no file access, where such analyzers refuse to be built).
+  PotentialLoader load_potential;
 };
 
 struct AnalyzerSpec {

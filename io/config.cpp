@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -12,6 +13,7 @@
 #include "engine/params.hpp"
 #include "engine/reference.hpp"
 #include "engine/registry.hpp"
+#include "io/potential_files.hpp"
 
 namespace mgs::io {
 
@@ -142,7 +144,23 @@ InputSpec parse_input(const json& in, const std::filesystem::path& base, std::ve
   return spec;
 }
 
+// A potential file as LAMMPS finds it: the path as given (relative to the run file here), else
+// the bare name in the folder $LAMMPS_POTENTIALS names.
+std::filesystem::path potential_file(const std::filesystem::path& base, const std::string& given) {
+  const std::filesystem::path p = resolve(base, given).lexically_normal();
+  std::error_code ec;
+  if (std::filesystem::exists(p, ec)) return p;
+  const char* dir = std::getenv("LAMMPS_POTENTIALS");
+  if (dir && *dir) {
+    const std::filesystem::path alt = std::filesystem::path(dir) / std::filesystem::path(given).filename();
+    if (std::filesystem::exists(alt, ec)) return alt;
+  }
+  return p;
+}
+
 }  // namespace
+
+RunContext run_context(const std::vector<TypeInfo>& types) { return RunContext{types, potential_loader()}; }
 
 RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_dir,
                            const std::filesystem::path& file) {
@@ -151,7 +169,7 @@ RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_di
   cfg.file = file;
   cfg.input = parse_input(top["input"], base_dir, cfg.types);
   cfg.threads = top["threads"].get<int>();
-  const RunContext run{cfg.types};
+  const RunContext run = run_context(cfg.types);
 
   std::set<std::string> labels;
   const json& analyzers = top["analyzers"];
@@ -197,6 +215,9 @@ RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_di
       // Checked here for errors that name the JSON path; files relative to the run file.
       const ReferenceSpec ref = reference_spec_from(ac.params, path);
       if (!ref.path.empty()) ac.params["reference"]["path"] = resolve(base_dir, ref.path).string();
+    }
+    if (ac.params.contains("file") && ac.params.contains("style") && ac.params["file"].is_string()) {
+      ac.params["file"] = potential_file(base_dir, ac.params["file"].get<std::string>()).string();
     }
     // Construct once now so that parameter errors surface before any file is read.
     spec->make(ac.params, ac.label, run);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/frame.hpp"
+#include "engine/registry.hpp"
 #include "io/trajectory.hpp"
 #include "io/writers/sinks.hpp"
 
@@ -34,6 +35,9 @@ struct RunConfig {
 RunConfig load_run_config(const std::filesystem::path& path);
 RunConfig parse_run_config(const nlohmann::json& doc, const std::filesystem::path& base_dir,
                            const std::filesystem::path& file = {});
+
+// The context analyzers are built with: the run's types and a loader for potential files.
+RunContext run_context(const std::vector<TypeInfo>& types);
 
 // JSON Schema (draft 2020-12) of the run file, generated from the same parameter specs that
 // validate it (configs/run.schema.json is this output; a test keeps them equal).

@@ -4,6 +4,7 @@
 
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
+#include "io/potential_files.hpp"
 
 namespace mgs::test {
 
@@ -11,8 +12,10 @@ std::unique_ptr<Analyzer> make_analyzer(const std::string& type, const nlohmann:
                                         const RunContext& run) {
   const AnalyzerSpec* spec = Registry::instance().find(type);
   REQUIRE(spec);
+  RunContext context = run;
+  if (!context.load_potential) context.load_potential = io::potential_loader();
   return spec->make(validate_params(params, spec->params, "analyzers[0]", {"type", "label"}), type,
-                    run);
+                    context);
 }
 
 std::vector<AnalyzerResult> compute_with_inputs(

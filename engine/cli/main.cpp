@@ -55,7 +55,7 @@ nlohmann::json run_info(const io::RunConfig& cfg) {
 
 int command_run(const std::string& run_file, int threads, bool quiet) {
   const io::RunConfig cfg = io::load_run_config(run_file);
-  const RunContext run{cfg.types};
+  const RunContext run = io::run_context(cfg.types);
   std::vector<std::unique_ptr<Analyzer>> analyzers;
   for (const auto& a : cfg.analyzers) {
     analyzers.push_back(Registry::instance().find(a.type)->make(a.params, a.label, run));

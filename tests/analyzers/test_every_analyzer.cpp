@@ -18,7 +18,7 @@ namespace {
 
 // The first selected frame of the config's input, with the references the run would serve.
 std::vector<AnalyzerResult> run_with_threads(const io::RunConfig& cfg, int threads) {
-  const RunContext run{cfg.types};
+  const RunContext run = io::run_context(cfg.types);
   std::vector<std::unique_ptr<Analyzer>> analyzers;
   for (const auto& a : cfg.analyzers) {
     analyzers.push_back(Registry::instance().find(a.type)->make(a.params, a.label, run));

@@ -20,7 +20,7 @@ FrameResult run(const Frame& frame, const nlohmann::json& given, const std::vect
   REQUIRE(spec);
   nlohmann::json p = validate_params(given, spec->params, "test");
   std::vector<std::unique_ptr<Analyzer>> analyzers;
-  analyzers.push_back(spec->make(p, "free_volume", RunContext{types}));
+  analyzers.push_back(spec->make(p, "free_volume", RunContext{types, {}}));
   auto results = compute_frame(frame, analyzers, types);
   return std::move(results.front().result);
 }
