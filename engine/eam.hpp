@@ -45,6 +45,7 @@ class EamPotential : public Potential {
   std::optional<double> mass_of_type(int type) const override;
   std::string describe() const override;
   ForceResult compute(const Frame& frame, const NeighborList& neighbors) const override;
+  SparseHessian hessian(const Frame& frame, const NeighborList& neighbors) const override;
 
   // The embedding function of atom type t and the splines of the pair (ti, tj); for the Hessian.
   const LammpsSpline& embedding(int type) const;

@@ -202,3 +202,27 @@ std::shared_ptr<const Potential> make_lennard_jones(const PotentialRequest& requ
 }
 
 }  // namespace mgs
+
+namespace mgs {
+
+SparseHessian LennardJonesPotential::hessian(const Frame& frame, const NeighborList& nl) const {
+  check_types(frame);
+  return SparseHessian(frame.size(), [&](std::size_t i, SparseHessian::RowBuilder& row) {
+    for (const Neighbor& nb : nl.of(i)) {
+      const LjPair& p = pair(frame.type[i], frame.type[nb.index]);
+      const Vec3 d = nl.delta(i, nb);
+      const double r2 = d.squaredNorm();
+      if (r2 >= p.cutoff * p.cutoff) continue;
+      const double r = std::sqrt(r2);
+      const double s6 = std::pow(p.sigma, 6), r6 = r2 * r2 * r2;
+      // φ = 4ε (σ¹² r⁻¹² − σ⁶ r⁻⁶)
+      const double d1 = 4.0 * p.epsilon * (-12.0 * s6 * s6 / (r6 * r6 * r) + 6.0 * s6 / (r6 * r));
+      const double d2 = 4.0 * p.epsilon * (156.0 * s6 * s6 / (r6 * r6 * r2) - 42.0 * s6 / (r6 * r2));
+      const Mat3 k = pair_block(d, r, d1, d2);
+      row.add(static_cast<std::uint32_t>(i), k);
+      row.add(nb.index, -k);
+    }
+  });
+}
+
+}  // namespace mgs

@@ -25,6 +25,7 @@ class LennardJonesPotential : public Potential {
   std::optional<double> mass_of_type(int) const override { return std::nullopt; }
   std::string describe() const override;
   ForceResult compute(const Frame& frame, const NeighborList& neighbors) const override;
+  SparseHessian hessian(const Frame& frame, const NeighborList& neighbors) const override;
 
   // The parameters of a type pair (ComputeError when unset); for the Hessian.
   const LjPair& pair(int ti, int tj) const;

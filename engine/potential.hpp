@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/frame.hpp"
+#include "engine/hessian.hpp"
 #include "engine/neighbor_list.hpp"
 
 namespace mgs {
@@ -36,6 +37,8 @@ class Potential {
   // `neighbors` must be a full list of `frame` with a cutoff of at least cutoff(). Throws
   // ComputeError naming the atoms when a type has no parameters.
   virtual ForceResult compute(const Frame& frame, const NeighborList& neighbors) const = 0;
+  // The analytic Hessian on the same list (blocks reach twice the cutoff for EAM).
+  virtual SparseHessian hessian(const Frame& frame, const NeighborList& neighbors) const = 0;
 };
 
 // What the run file says about a potential: the "style", "file" and "elements" keys shared by
