@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "engine/errors.hpp"
+#include "engine/parallel.hpp"
 
 namespace mgs {
 
@@ -41,6 +42,48 @@ class ShiftInvertLdlt {
   const Eigen::SparseMatrix<double>& lower_;
   Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Lower, Eigen::AMDOrdering<int>> ldlt_;
 };
+
+// The same operator on a dense matrix: for up to a few thousand atoms the sparse factor fills
+// in almost completely (blocks reach 2 r_c), and a blocked dense Cholesky is far faster.
+class DenseShiftInvert {
+ public:
+  using Scalar = double;
+  explicit DenseShiftInvert(Eigen::MatrixXd full) : full_(std::move(full)) {}
+  Eigen::Index rows() const { return full_.rows(); }
+  Eigen::Index cols() const { return full_.cols(); }
+  void set_shift(double sigma) {
+    Eigen::MatrixXd shifted = full_;
+    shifted.diagonal().array() -= sigma;
+    llt_.compute(shifted);
+    if (llt_.info() != Eigen::Success) {
+      throw ComputeError("the dynamical matrix is not positive semi-definite (imaginary modes): not an energy minimum");
+    }
+  }
+  void perform_op(const double* x, double* y) const {
+    Eigen::Map<Eigen::VectorXd> out(y, rows());
+    out = Eigen::Map<const Eigen::VectorXd>(x, rows());
+    llt_.solveInPlace(out);
+  }
+
+ private:
+  Eigen::MatrixXd full_;
+  Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt_;
+};
+
+// Spectra's shift-invert Lanczos for the nev eigenpairs nearest sigma.
+template <class Op>
+void shift_invert(Op& op, Eigen::Index nev, Eigen::Index ncv, double sigma, std::size_t count, Modes& m,
+                  Eigen::VectorXd& values, Eigen::MatrixXd& vectors) {
+  Spectra::SymEigsShiftSolver<Op> eigs(op, nev, ncv, sigma);
+  eigs.init();
+  eigs.compute(Spectra::SortRule::LargestMagn, 1000, 1e-12, Spectra::SortRule::SmallestAlge);
+  if (eigs.info() != Spectra::CompInfo::Successful) {
+    throw ComputeError(fmt::format("shift-invert Lanczos did not converge for the lowest {} modes", count));
+  }
+  m.iterations = static_cast<int>(eigs.num_iterations());
+  values = eigs.eigenvalues();
+  vectors = eigs.eigenvectors();
+}
 
 // Removes the 3 modes with the largest weight in the rigid-translation subspace (for a periodic
 // box these are the zero modes; in mass-weighted coordinates translation a is √m_i along a).
@@ -85,7 +128,93 @@ void remove_translations(Modes& m, const std::vector<double>& mass, std::vector<
   }
 }
 
+// x − Σ_t t (t·x) over the three unit translation vectors (√m_i along each axis, normalised).
+void project_out_translations(Eigen::VectorXd& x, const std::vector<double>& sqrt_mass, double total_mass) {
+  const std::size_t n = sqrt_mass.size();
+  for (int a = 0; a < 3; ++a) {
+    double dot = 0.0;
+    for (std::size_t i = 0; i < n; ++i) dot += sqrt_mass[i] * x[static_cast<Eigen::Index>(3 * i + a)];
+    dot /= total_mass;
+    for (std::size_t i = 0; i < n; ++i) x[static_cast<Eigen::Index>(3 * i + a)] -= dot * sqrt_mass[i];
+  }
+}
+
 }  // namespace
+
+std::vector<double> inverse_mode_weights(const Modes& m) {
+  if (m.eigenvalues.size() + 3 != m.dimension) {
+    throw std::logic_error("inverse_mode_weights: needs every mode");
+  }
+  const std::size_t n = m.dimension / 3;
+  std::vector<double> w(n, 0.0);
+  for (std::size_t l = 0; l < m.eigenvalues.size(); ++l) {
+    const auto col = m.vectors.col(static_cast<Eigen::Index>(l));
+    for (std::size_t i = 0; i < n; ++i) {
+      w[i] += col.segment<3>(static_cast<Eigen::Index>(3 * i)).squaredNorm() / m.eigenvalues[l];
+    }
+  }
+  return w;
+}
+
+namespace {
+
+std::vector<double> dense_inverse_mode_weights(const SparseHessian& hessian, const std::vector<double>& mass) {
+  const std::size_t n = hessian.atoms();
+  Eigen::MatrixXd A = Eigen::MatrixXd(hessian.dynamical_matrix(mass, false));
+  const double c = A.trace() / static_cast<double>(A.rows());
+  const double total_mass = std::accumulate(mass.begin(), mass.end(), 0.0);
+  for (int a = 0; a < 3; ++a) {
+    Eigen::VectorXd t = Eigen::VectorXd::Zero(A.rows());
+    for (std::size_t i = 0; i < n; ++i) t[static_cast<Eigen::Index>(3 * i + a)] = std::sqrt(mass[i] / total_mass);
+    A.selfadjointView<Eigen::Lower>().rankUpdate(t, c);
+  }
+  const Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt(A);
+  if (llt.info() != Eigen::Success) {
+    throw ComputeError("the dynamical matrix is not positive semi-definite (imaginary modes): not an energy minimum");
+  }
+  A.resize(0, 0);
+  // (D + c P_T)⁻¹ = L⁻ᵀ L⁻¹: its diagonal is the column norms of L⁻¹.
+  Eigen::MatrixXd Linv = Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(3 * n), static_cast<Eigen::Index>(3 * n));
+  llt.matrixL().solveInPlace(Linv);
+  std::vector<double> w(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int a = 0; a < 3; ++a) w[i] += Linv.col(static_cast<Eigen::Index>(3 * i + a)).squaredNorm();
+    w[i] -= 3.0 * mass[i] / (total_mass * c);
+  }
+  return w;
+}
+
+}  // namespace
+
+std::vector<double> inverse_mode_weights(const SparseHessian& hessian, const std::vector<double>& mass, bool dense) {
+  if (dense) return dense_inverse_mode_weights(hessian, mass);
+  const std::size_t n = hessian.atoms();
+  Eigen::SparseMatrix<double> lower = hessian.dynamical_matrix(mass, true);
+  double trace = 0.0;
+  for (Eigen::Index k = 0; k < lower.rows(); ++k) trace += lower.coeff(k, k);
+  const double sigma = -1e-10 * trace / static_cast<double>(3 * n);
+  for (Eigen::Index k = 0; k < lower.rows(); ++k) lower.coeffRef(k, k) -= sigma;
+  const Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Lower, Eigen::AMDOrdering<int>> ldlt(lower);
+  if (ldlt.info() != Eigen::Success) throw ComputeError("the sparse LDLT factorisation of the dynamical matrix failed");
+  std::vector<double> sqrt_mass(n);
+  for (std::size_t i = 0; i < n; ++i) sqrt_mass[i] = std::sqrt(mass[i]);
+  const double total_mass = std::accumulate(mass.begin(), mass.end(), 0.0);
+  std::vector<double> w(n, 0.0);
+  parallel::for_each_index(
+      n,
+      [&](std::size_t i) {
+        for (int a = 0; a < 3; ++a) {
+          Eigen::VectorXd b = Eigen::VectorXd::Zero(lower.rows());
+          b[static_cast<Eigen::Index>(3 * i + a)] = 1.0;
+          project_out_translations(b, sqrt_mass, total_mass);
+          Eigen::VectorXd x = ldlt.solve(b);
+          project_out_translations(x, sqrt_mass, total_mass);
+          w[i] += x[static_cast<Eigen::Index>(3 * i + a)];
+        }
+      },
+      4);
+  return w;
+}
 
 double frequency_thz(double eigenvalue) {
   return eigenvalue >= 0 ? kThzPerSqrtEigenvalue * std::sqrt(eigenvalue)
@@ -123,25 +252,25 @@ Modes lowest_modes(const SparseHessian& hessian, const std::vector<double>& mass
   if (count == 0 || count > available) {
     throw ComputeError(fmt::format("shift-invert computes the lowest modes only: ask for 1 to {} modes", available));
   }
-  const Eigen::SparseMatrix<double> lower = hessian.dynamical_matrix(mass, true);
   // σ just below zero: D − σI is positive definite at a minimum, and the eigenvalues nearest σ
   // are the translations and the softest modes.
   double trace = 0.0;
-  for (Eigen::Index k = 0; k < lower.rows(); ++k) trace += lower.coeff(k, k);
+  for (std::size_t i = 0; i < hessian.atoms(); ++i) trace += hessian.at(i, i).trace() / mass[i];
   const double sigma = -1e-4 * trace / static_cast<double>(dim);
   const auto nev = static_cast<Eigen::Index>(count + 3);
   const auto ncv = static_cast<Eigen::Index>(std::min<std::size_t>(dim, std::max<std::size_t>(2 * (count + 3) + 1, 40)));
-  ShiftInvertLdlt op(lower);
-  Spectra::SymEigsShiftSolver<ShiftInvertLdlt> eigs(op, nev, ncv, sigma);
-  eigs.init();
-  eigs.compute(Spectra::SortRule::LargestMagn, 1000, 1e-12, Spectra::SortRule::SmallestAlge);
-  if (eigs.info() != Spectra::CompInfo::Successful) {
-    throw ComputeError(fmt::format("shift-invert Lanczos did not converge for the lowest {} modes", count));
+  Eigen::VectorXd ev;
+  Eigen::MatrixXd vectors;
+  if (solver == ModeSolver::ShiftInvert && hessian.atoms() <= kDenseFactorAtoms) {
+    DenseShiftInvert op(Eigen::MatrixXd(hessian.dynamical_matrix(mass, false)));
+    shift_invert(op, nev, ncv, sigma, count, m, ev, vectors);
+  } else {
+    const Eigen::SparseMatrix<double> lower = hessian.dynamical_matrix(mass, true);
+    ShiftInvertLdlt op(lower);
+    shift_invert(op, nev, ncv, sigma, count, m, ev, vectors);
   }
-  m.iterations = static_cast<int>(eigs.num_iterations());
-  const Eigen::VectorXd ev = eigs.eigenvalues();
   std::vector<double> values(ev.data(), ev.data() + ev.size());
-  remove_translations(m, mass, std::move(values), eigs.eigenvectors());
+  remove_translations(m, mass, std::move(values), std::move(vectors));
   return m;
 }
 

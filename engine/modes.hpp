@@ -16,7 +16,13 @@ namespace mgs {
 // √(1.602176634e-19 J / (1e-20 m² · 1.66053906660e-27 kg)) / 2π / 1e12.
 inline constexpr double kThzPerSqrtEigenvalue = 15.633302;
 
-enum class ModeSolver { Dense, ShiftInvert };
+// Dense: every mode. ShiftInvert: the lowest modes, factorising densely up to kDenseFactorAtoms
+// atoms and sparsely beyond; ShiftInvertSparse always sparsely (for tests and benchmarks).
+enum class ModeSolver { Dense, ShiftInvert, ShiftInvertSparse };
+
+// Up to this many atoms shift-invert factorises D − σI as a dense matrix (72 N² bytes: 1.8 GB
+// at 5000 atoms), beyond it with a sparse LDLᵀ.
+inline constexpr std::size_t kDenseFactorAtoms = 5000;
 
 struct Modes {
   ModeSolver solver = ModeSolver::Dense;
@@ -32,6 +38,18 @@ struct Modes {
 // ShiftInvert throws ComputeError when Lanczos does not converge.
 Modes lowest_modes(const SparseHessian& hessian, const std::vector<double>& atom_mass, std::size_t count,
                    ModeSolver solver);
+
+// Per atom w_i = Σ_{l>3} |e_li|² / λ_l (translations excluded), the diagonal of the
+// pseudo-inverse of D, so that the classical harmonic MSD is k_B T w_i / m_i (SCIENCE.md §6b).
+// From a complete set of modes (dense):
+std::vector<double> inverse_mode_weights(const Modes& all_modes);
+// Without the modes. `dense`: Cholesky of the dense D + c·P_T (P_T projects on the translations,
+// which D maps to zero, so D⁺ = (D + c P_T)⁻¹ − P_T / c exactly) and the column norms of L⁻¹ —
+// O(N³) but blocked, seconds for 2000 atoms. Otherwise 3N sparse solves with D − σI (σ = −1e-10
+// of the mean diagonal) on vectors kept orthogonal to the translations, in parallel over atoms.
+// Throws ComputeError when D is not positive semi-definite (imaginary modes).
+std::vector<double> inverse_mode_weights(const SparseHessian& hessian, const std::vector<double>& atom_mass,
+                                         bool dense);
 
 // Frequency in THz of an eigenvalue; negative for an imaginary mode (−ν of |λ|).
 double frequency_thz(double eigenvalue);
