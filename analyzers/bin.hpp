@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/analyzer.hpp"
+#include "engine/grid_average.hpp"
 #include "engine/grid_params.hpp"
 
 namespace mgs::analyzers {
@@ -20,23 +21,6 @@ struct BinParams {
   std::optional<std::string> density_volume;  // volume column for Σm/ΣV (g/cm³)
   std::vector<double> mass_by_type;           // g/mol, index = type (density only)
   bool time_average = false;
-};
-
-// Frame-by-frame running mean of grid fields of the same shape: each value is averaged over the
-// frames where it is finite (an empty bin's NaN mean does not count as 0).
-class GridAverage {
- public:
-  // Adds one frame's fields; throws ComputeError if the grid shape changed.
-  void add(const std::vector<GridField>& grids);
-  std::size_t frames() const { return frames_; }
-  // The averages, with the geometry of the last frame added; NaN where no frame had a value.
-  std::vector<GridField> result() const;
-
- private:
-  std::size_t frames_ = 0;
-  std::vector<GridField> last_;
-  std::vector<std::vector<double>> sum_;
-  std::vector<std::vector<std::uint32_t>> n_;
 };
 
 class BinAnalyzer : public Analyzer {

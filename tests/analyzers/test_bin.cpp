@@ -95,7 +95,7 @@ TEST_CASE("bin: a 2-D map through a slab keeps only the slab's atoms", "[bin]") 
 }
 
 TEST_CASE("bin: the time average skips frames where a bin is empty", "[bin]") {
-  analyzers::GridAverage avg;
+  GridAverage avg;
   GridField g;
   g.name = "x_mean";
   g.dims = {3, 1, 1};
