@@ -44,3 +44,30 @@ TEST_CASE("grid writers: npy headers", "[writers][grid]") {
   CHECK_THAT(f, Catch::Contains("'shape': (3,)"));
   CHECK_THAT(mgs::io::npy_file("<f8", {2, 3}, true, ""), Catch::Contains("'shape': (2, 3)"));
 }
+
+TEST_CASE(
+    "grid writers: a run that fails on its second frame leaves the earlier npy, vti and "
+    "vtu files and no temporary file",
+    "[writers][grid]") {
+  const auto dir = temp_dir("grid_writers_fail");
+  const auto run = [&](const std::filesystem::path& input) {
+    write_text(dir / "run.json", R"({"input": {"path": ")" + input.string() + R"("},
+      "analyzers": [{"type": "bin", "bins": 2}],
+      "outputs": [{"format": "npy", "path": "npy"}, {"format": "vti", "path": "vti"},
+                  {"format": "vtu", "path": "vtu"}]})");
+    std::string out;
+    return run_command(binary().string() + " run --quiet " + (dir / "run.json").string(), &out);
+  };
+  REQUIRE(run(source_dir() / "tests/bad_inputs/good/bcc128.dump") == 0);
+  const auto before = read_text(dir / "vti/bin_000000.vti");
+  CHECK(run(source_dir() / "tests/bad_inputs/dumps/second_frame_truncated.dump") != 0);
+  CHECK(read_text(dir / "vti/bin_000000.vti") == before);
+  CHECK_FALSE(std::filesystem::exists(dir / "vti/bin_000001.vti"));
+  std::size_t files = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    CHECK(e.path().extension() != ".tmp");
+    files += e.is_regular_file();
+  }
+  // run.json; id, type, position and bin_count npy; vti and pvd; vtu and pvd.
+  CHECK(files == 1 + 4 + 2 + 2);
+}
