@@ -2,11 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
 
 #include "analyzers/free_volume.hpp"
 #include "engine/errors.hpp"
-#include "engine/parallel.hpp"
 #include "engine/registry.hpp"
 
 namespace mgs::analyzers {
@@ -163,8 +161,8 @@ const bool registered = register_analyzer({
       params.count = p["count"].get<bool>();
       if (p["density"].get<bool>()) {
         params.density_volume = p["density_volume"].get<std::string>();
+        params.mass_by_type.assign(run.types.size(), 0.0);
         for (std::size_t t = 1; t < run.types.size(); ++t) {
-          params.mass_by_type.resize(run.types.size(), 0.0);
           if (run.types[t].mass) params.mass_by_type[t] = *run.types[t].mass;
         }
       }
