@@ -1,6 +1,11 @@
 #include "engine/analyzer.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <stdexcept>
+
+#include "engine/errors.hpp"
 
 namespace mgs {
 
@@ -49,6 +54,18 @@ ReferenceView FrameContext::reference(const ReferenceSpec& spec) const {
   throw std::logic_error("reference used without declaring it in needs()");
 }
 
+std::optional<std::string> FrameContext::field_unit(const std::string& column) const {
+  if (earlier_) {
+    for (const auto& r : *earlier_) {
+      for (const auto& f : r.result.fields) {
+        if (!f.is_text() && r.label + "_" + f.name == column) return f.unit;
+      }
+    }
+  }
+  if (frame_.column(column)) return std::string();
+  return std::nullopt;
+}
+
 std::optional<std::vector<double>> FrameContext::field(const std::string& column) const {
   if (earlier_) {
     for (const auto& r : *earlier_) {
@@ -75,6 +92,18 @@ std::vector<std::string> FrameContext::field_names() const {
   }
   for (const auto& c : frame_.columns) names.push_back(c.name);
   return names;
+}
+
+std::vector<double> require_field(const FrameContext& context, const std::string& column,
+                                  const std::string& json_path) {
+  if (auto v = context.field(column)) return std::move(*v);
+  const auto names = context.field_names();
+  throw ConfigError(json_path,
+                    fmt::format("no per-atom field \"{}\": expected the output column of an "
+                                "analyzer listed before this one, or an input column{}",
+                                column,
+                                names.empty() ? std::string(" (there are none)")
+                                              : fmt::format(" ({})", fmt::join(names, ", "))));
 }
 
 }  // namespace mgs

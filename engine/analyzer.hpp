@@ -57,6 +57,9 @@ class FrameContext {
   // A numeric per-atom field by its output column name: "<label>_<field>" of an analyzer listed
   // earlier in the run, or an extra input column (e.g. c_pe). nullopt if there is none.
   std::optional<std::vector<double>> field(const std::string& column) const;
+  // The unit of the field that field(column) returns ("" for input columns and dimensionless
+  // fields), nullopt if there is none.
+  std::optional<std::string> field_unit(const std::string& column) const;
   // Every name field() accepts, for error messages.
   std::vector<std::string> field_names() const;
 
@@ -73,6 +76,10 @@ class FrameContext {
   const References* references_ = nullptr;
   const std::vector<AnalyzerResult>* earlier_ = nullptr;
 };
+
+// context.field(column), or a ConfigError at `json_path` listing the fields there are.
+std::vector<double> require_field(const FrameContext& context, const std::string& column,
+                                  const std::string& json_path);
 
 struct FrameInfo {
   std::size_t index = 0;  // position in the selected frame sequence

@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include "engine/grid.hpp"
+
 namespace mgs {
 
 // One value per atom (in the frame's id order). Integer fields are kept as integers so writers
@@ -53,6 +55,7 @@ struct Table {
 struct FrameResult {
   std::vector<PerAtomField> fields;
   std::vector<Table> tables;
+  std::vector<GridField> grids;  // binned or coarse-grained fields (vti and npy outputs)
   nlohmann::json summary = nlohmann::json::object();  // per-frame scalars and tables
 };
 

@@ -97,10 +97,12 @@ const std::vector<ParamSpec>& type_specs() {
 
 const std::vector<ParamSpec>& output_specs() {
   static const std::vector<ParamSpec> specs{
-      ParamSpec("format", ParamKind::String, nullptr, "", "lammps_dump, csv, json or csv_tables"),
+      ParamSpec("format", ParamKind::String, nullptr, "",
+                "lammps_dump, csv, json, csv_tables, npy, vti or vtu"),
       ParamSpec("path", ParamKind::String, nullptr, "",
-                "output file (relative to the run file); csv_tables: a folder that receives "
-                "<label>_<table>.csv per table (e.g. rdf_g.csv)"),
+                "output file (relative to the run file); csv_tables, npy, vti, vtu: a folder "
+                "that receives <label>_<table>.csv per table (e.g. rdf_g.csv), .npy arrays per "
+                "frame, <label>_<frame>.vti grids, atoms_<frame>.vtu per-atom points"),
       ParamSpec(
           "fields", ParamKind::Array, json::array(), "",
           "per-atom columns to write (default: all; json: none, given ones are added per frame)"),

@@ -35,15 +35,23 @@ void AtomicFile::write(std::string_view data) {
   }
 }
 
-void AtomicFile::commit() {
+void AtomicFile::close() {
   if (!file_) return;
   const bool ok = std::fflush(file_) == 0;
-  std::fclose(file_);
+  const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
-  if (!ok) {
-    std::filesystem::remove(tmp_);
+  if (!ok || !closed) {
+    std::error_code ec;
+    std::filesystem::remove(tmp_, ec);
     throw InputError(path_.string(), 0, fmt::format("write failed: {}", std::strerror(errno)));
   }
+  closed_ = true;
+}
+
+void AtomicFile::commit() {
+  if (!file_ && !closed_) return;
+  close();
+  closed_ = false;
   std::error_code ec;
   std::filesystem::rename(tmp_, path_, ec);
   if (ec) {
@@ -53,11 +61,28 @@ void AtomicFile::commit() {
 }
 
 void AtomicFile::abort() noexcept {
-  if (!file_) return;
-  std::fclose(file_);
+  if (!file_ && !closed_) return;
+  if (file_) std::fclose(file_);
   file_ = nullptr;
+  closed_ = false;
   std::error_code ec;
   std::filesystem::remove(tmp_, ec);
+}
+
+void AtomicFileSet::add(const std::filesystem::path& path, std::string_view data) {
+  files_.push_back(std::make_unique<AtomicFile>(path));
+  files_.back()->write(data);
+  files_.back()->close();
+}
+
+void AtomicFileSet::commit() {
+  for (auto& f : files_) f->commit();
+  files_.clear();
+}
+
+void AtomicFileSet::abort() noexcept {
+  for (auto& f : files_) f->abort();
+  files_.clear();
 }
 
 }  // namespace mgs::io

@@ -4,8 +4,10 @@
 // never destroys the output of an earlier run.
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mgs::io {
 
@@ -17,6 +19,9 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   void write(std::string_view data);
+  // Finishes writing: flushes and closes `path.tmp`, which stays until commit() renames it or
+  // abort() removes it (so many files can wait for commit without an open descriptor each).
+  void close();
   void commit();
   void abort() noexcept;
   const std::filesystem::path& path() const { return path_; }
@@ -25,6 +30,20 @@ class AtomicFile {
   std::filesystem::path path_;
   std::filesystem::path tmp_;
   std::FILE* file_ = nullptr;
+  bool closed_ = false;  // written and closed, not yet renamed
+};
+
+// Files that appear together: each is written and closed as it comes, and commit() renames
+// them all, after every one was written; abort() removes every temporary file.
+class AtomicFileSet {
+ public:
+  void add(const std::filesystem::path& path, std::string_view data);
+  void commit();
+  void abort() noexcept;
+  bool empty() const { return files_.empty(); }
+
+ private:
+  std::vector<std::unique_ptr<AtomicFile>> files_;
 };
 
 }  // namespace mgs::io

@@ -37,4 +37,21 @@ std::vector<OutputColumn> field_columns(const FrameRecord& record,
   return out;
 }
 
+std::vector<OutputColumn> numeric_columns(const FrameRecord& rec,
+                                          const std::vector<std::string>& only,
+                                          const std::string& format) {
+  std::vector<OutputColumn> cols;
+  for (const auto& c : field_columns(rec, only)) {
+    if (!c.is_text()) {
+      cols.push_back(c);
+    } else if (!only.empty()) {
+      throw ConfigError("outputs.fields",
+                        fmt::format("\"{}\" is a text field; {} holds numbers only (write "
+                                    "it with csv or json)",
+                                    c.name, format));
+    }
+  }
+  return cols;
+}
+
 }  // namespace mgs::io

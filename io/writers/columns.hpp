@@ -28,6 +28,12 @@ struct OutputColumn {
 std::vector<OutputColumn> field_columns(const FrameRecord& record,
                                         const std::vector<std::string>& only = {});
 
+// The numeric columns of field_columns(record, only); a text column asked for by name is a
+// ConfigError (naming `format`) rather than a silent gap.
+std::vector<OutputColumn> numeric_columns(const FrameRecord& record,
+                                          const std::vector<std::string>& only,
+                                          const std::string& format);
+
 // Shortest representation that reads back to the same double; integers without a point.
 inline void append_number(fmt::memory_buffer& out, double v) { fmt::format_to(std::back_inserter(out), "{}", v); }
 inline void append_field(fmt::memory_buffer& out, const PerAtomField& f, std::size_t i) {

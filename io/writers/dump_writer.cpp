@@ -38,30 +38,14 @@ void append_box(fmt::memory_buffer& out, const Frame& f) {
   }
 }
 
-// The numeric columns; a text column asked for by name is an error rather than a silent gap.
-std::vector<OutputColumn> numeric_columns(const FrameRecord& rec,
-                                          const std::vector<std::string>& only) {
-  std::vector<OutputColumn> cols;
-  for (const auto& c : field_columns(rec, only)) {
-    if (!c.is_text()) {
-      cols.push_back(c);
-    } else if (!only.empty()) {
-      throw ConfigError("outputs.fields",
-                        fmt::format("\"{}\" is a text field; lammps_dump holds numbers only (write "
-                                    "it with csv or json)",
-                                    c.name));
-    }
-  }
-  return cols;
-}
-
 class DumpSink final : public FrameSink {
  public:
   explicit DumpSink(const OutputSpec& spec) : spec_(spec), file_(spec.path) {}
 
   std::string format(const FrameRecord& rec) const override {
     const Frame& f = *rec.frame;
-    const auto cols = numeric_columns(rec, rec.final ? std::vector<std::string>{} : spec_.fields);
+    const auto cols =
+        numeric_columns(rec, rec.final ? std::vector<std::string>{} : spec_.fields, "lammps_dump");
     const bool names = std::any_of(f.type_names.begin(), f.type_names.end(),
                                    [](const std::string& s) { return !s.empty(); });
     fmt::memory_buffer head;

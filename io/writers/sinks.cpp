@@ -5,7 +5,8 @@
 namespace mgs::io {
 
 const std::vector<std::string>& output_formats() {
-  static const std::vector<std::string> formats{"lammps_dump", "csv", "json", "csv_tables"};
+  static const std::vector<std::string> formats{"lammps_dump", "csv", "json", "csv_tables",
+                                                "npy",         "vti", "vtu"};
   return formats;
 }
 
@@ -14,6 +15,9 @@ std::unique_ptr<FrameSink> make_sink(const OutputSpec& spec, const nlohmann::jso
   if (spec.format == "csv") return make_csv_sink(spec);
   if (spec.format == "json") return make_json_sink(spec, run_info);
   if (spec.format == "csv_tables") return make_tables_sink(spec);
+  if (spec.format == "npy") return make_npy_sink(spec);
+  if (spec.format == "vti") return make_vti_sink(spec);
+  if (spec.format == "vtu") return make_vtu_sink(spec);
   throw ConfigError("outputs.format", "unknown output format \"" + spec.format + "\"");
 }
 

@@ -12,7 +12,7 @@
 namespace mgs::io {
 
 struct OutputSpec {
-  std::string format;  // lammps_dump, csv, json
+  std::string format;  // one of output_formats()
   std::filesystem::path path;
   std::vector<std::string> fields;  // per-atom columns to write; empty = all
   // Prepended to field column names in dumps: "c_" makes ASE import them as per-atom arrays
@@ -31,5 +31,8 @@ std::unique_ptr<FrameSink> make_dump_sink(const OutputSpec& spec);
 std::unique_ptr<FrameSink> make_csv_sink(const OutputSpec& spec);
 std::unique_ptr<FrameSink> make_json_sink(const OutputSpec& spec, const nlohmann::json& run_info);
 std::unique_ptr<FrameSink> make_tables_sink(const OutputSpec& spec);
+std::unique_ptr<FrameSink> make_npy_sink(const OutputSpec& spec);
+std::unique_ptr<FrameSink> make_vti_sink(const OutputSpec& spec);
+std::unique_ptr<FrameSink> make_vtu_sink(const OutputSpec& spec);
 
 }  // namespace mgs::io

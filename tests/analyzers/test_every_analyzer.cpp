@@ -1,8 +1,8 @@
 // Generic checks every registered analyzer must pass: it has a runnable example in configs/, and
 // its per-atom fields and summary are identical for 1 and 4 threads.
-#include <catch2/catch.hpp>
 #include <tbb/global_control.h>
 #include <tbb/task_arena.h>
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 
@@ -16,12 +16,19 @@ using namespace mgs;
 
 namespace {
 
-// The first selected frame of the config's input, with the references the run would serve.
-std::vector<AnalyzerResult> run_with_threads(const io::RunConfig& cfg, int threads) {
+// The first selected frame of the config's input, with the references the run would serve;
+// `extra` analyzers run after the config's own.
+std::vector<AnalyzerResult> run_with_threads(
+    const io::RunConfig& cfg, int threads, const nlohmann::json& extra = nlohmann::json::array()) {
   const RunContext run = io::run_context(cfg.types);
   std::vector<std::unique_ptr<Analyzer>> analyzers;
   for (const auto& a : cfg.analyzers) {
     analyzers.push_back(Registry::instance().find(a.type)->make(a.params, a.label, run));
+  }
+  for (const auto& e : extra) {
+    const AnalyzerSpec* spec = Registry::instance().find(e["type"].get<std::string>());
+    const auto params = validate_params(e, spec->params, "extra", {"type", "label"});
+    analyzers.push_back(spec->make(params, e["label"].get<std::string>(), run));
   }
   tbb::global_control allow(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(threads));
@@ -41,7 +48,8 @@ std::vector<AnalyzerResult> run_with_threads(const io::RunConfig& cfg, int threa
 
 }  // namespace
 
-TEST_CASE("every analyzer: example config, same results for 1 and 4 threads", "[analyzers][determinism]") {
+TEST_CASE("every analyzer: example config, same results for 1 and 4 threads",
+          "[analyzers][determinism]") {
   for (const auto* spec : Registry::instance().all()) {
     INFO("analyzer " << spec->name);
     const auto config = test::source_dir() / "configs" / (spec->name + ".json");
@@ -58,5 +66,42 @@ TEST_CASE("every analyzer: example config, same results for 1 and 4 threads", "[
         CHECK(one[a].result.fields[f].values == four[a].result.fields[f].values);
       }
     }
+  }
+}
+
+TEST_CASE(
+    "every analyzer: each numeric per-atom field can be binned, coarse-grained and "
+    "neighbor-averaged by its column name",
+    "[analyzers][bin][coarse_grain][neighbor_average]") {
+  for (const auto* spec : Registry::instance().all()) {
+    INFO("analyzer " << spec->name);
+    const io::RunConfig cfg =
+        io::load_run_config(test::source_dir() / "configs" / (spec->name + ".json"));
+    std::vector<std::string> columns;
+    for (const auto& r : run_with_threads(cfg, 2)) {
+      for (const auto& f : r.result.fields) {
+        if (!f.is_text()) columns.push_back(r.label + "_" + f.name);
+      }
+    }
+    if (columns.empty()) continue;
+    const nlohmann::json extra = {
+        {{"type", "bin"}, {"label", "x_bin"}, {"bins", 2}, {"fields", columns}},
+        {{"type", "coarse_grain"},
+         {"label", "x_cg"},
+         {"bins", 2},
+         {"sigma", 2.0},
+         {"fields", columns}},
+        {{"type", "neighbor_average"}, {"label", "x_na"}, {"cutoff", 3.0}, {"fields", columns}}};
+    const auto results = run_with_threads(cfg, 2, extra);
+    const auto& bin = results[results.size() - 3].result;
+    const auto& cg = results[results.size() - 2].result;
+    const auto& na = results[results.size() - 1].result;
+    for (const auto& c : columns) {
+      INFO("field " << c);
+      CHECK(bin.summary["totals"].contains(c));
+    }
+    CHECK(bin.grids.size() == columns.size() + 1);  // means and the count
+    CHECK(cg.grids.size() == columns.size());
+    CHECK(na.fields.size() == columns.size() + 1);  // averages and the neighbor count
   }
 }
