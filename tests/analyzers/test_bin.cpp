@@ -32,7 +32,7 @@ TEST_CASE("bin: an input column and a Voronoi field by name; totals and density"
   f.columns.push_back(c);
   std::vector<TypeInfo> types(2);
   types[1].mass = 63.546;
-  const RunContext run{types};
+  const RunContext run{types, {}};
   std::vector<std::unique_ptr<Analyzer>> analyzers;
   analyzers.push_back(test::make_analyzer("voronoi", nlohmann::json::object(), run));
   analyzers.push_back(test::make_analyzer("bin",
