@@ -61,9 +61,38 @@ def small_data(path):
     return "".join(out)
 
 
+def small_eam(path, fs, points=20):
+    """The potential with every table subsampled to `points` values (5 per line), same layout."""
+    lines = open(path).read().split("\n")
+    head, words = lines[:3], " ".join(lines[3:]).split()
+    ne = int(words[0])
+    names = words[1:1 + ne]
+    nrho, drho, nr, dr, cut = int(words[1 + ne]), float(words[2 + ne]), int(words[3 + ne]), float(words[4 + ne]), float(words[5 + ne])
+    pos = 6 + ne
+    srho, sr = max(1, nrho // points), max(1, nr // points)
+
+    def table(n, step):
+        nonlocal pos
+        vals = words[pos:pos + n][::step][:points]
+        pos += n
+        return "\n".join(" ".join(vals[k:k + 5]) for k in range(0, len(vals), 5))
+
+    out = head + [f"{ne} " + " ".join(names), f"{points} {drho * srho!r} {points} {dr * sr!r} {cut!r}"]
+    for _ in range(ne):
+        out.append(" ".join(words[pos:pos + 4]))
+        pos += 4
+        out.append(table(nrho, srho))
+        for _ in range(ne if fs else 1):
+            out.append(table(nr, sr))
+    for i in range(ne):
+        for _ in range(i + 1):
+            out.append(table(nr, sr))
+    return "\n".join(out) + "\n"
+
+
 def main():
     out, shared, repo = sys.argv[1:4]
-    dirs = {k: os.path.join(out, k) for k in ("dump", "data", "run_file")}
+    dirs = {k: os.path.join(out, k) for k in ("dump", "data", "run_file", "potential")}
     for d in dirs.values():
         os.makedirs(d, exist_ok=True)
     shared_files = sorted(glob.glob(os.path.join(shared, "**", "*"), recursive=True))
@@ -91,6 +120,14 @@ def main():
             + glob.glob(os.path.join(repo, "examples", "**", "*.json"), recursive=True):
         if os.path.basename(f) != "run.schema.json":
             shutil.copy(f, os.path.join(dirs["run_file"], os.path.basename(os.path.dirname(f)) + "_" + os.path.basename(f)))
+    # Potentials: the first byte picks the style (even: eam/fs, odd: eam/alloy), see fuzz_potential.
+    for f in sorted(glob.glob("/usr/share/lammps/potentials/*.eam.fs")) + sorted(glob.glob("/usr/share/lammps/potentials/*.eam.alloy")):
+        fs = f.endswith(".eam.fs")
+        try:
+            with open(os.path.join(dirs["potential"], os.path.basename(f)), "wb") as g:
+                g.write((b"\x00" if fs else b"\x01") + small_eam(f, fs).encode())
+        except Exception as e:
+            print(f"make_seeds: skipped {f}: {e}", file=sys.stderr)
     for k, d in dirs.items():
         print(f"make_seeds: {k}: {len(os.listdir(d))} seeds")
 
