@@ -6,6 +6,8 @@
 #include <cmath>
 #include <numeric>
 
+#include <Eigen/Eigenvalues>
+
 #include "engine/cell_list.hpp"
 #include "engine/errors.hpp"
 #include "engine/minimize.hpp"
@@ -185,8 +187,24 @@ FrameResult SoftSpotsAnalyzer::compute(const FrameContext& context) const {
   s["mean_participation_ratio_used"] =
       std::accumulate(freq.data[3].begin(), freq.data[3].begin() + static_cast<std::ptrdiff_t>(count), 0.0) /
       static_cast<double>(count);
-  if (dense) {
-    const Vdos v = vibrational_dos(nu, params_.vdos_bins);
+  if (dense || params_.vdos) {
+    std::vector<double> all_nu = nu;
+    if (!dense) {
+      // Every eigenvalue without vectors (O((3N)³), ~1 min for 2000 atoms); the three nearest
+      // zero are the translations at a minimum.
+      const Eigen::MatrixXd D = Eigen::MatrixXd(hessian.dynamical_matrix(mass, false));
+      const Eigen::VectorXd ev = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(D, Eigen::EigenvaluesOnly).eigenvalues();
+      std::vector<double> values(ev.data(), ev.data() + ev.size());
+      std::vector<std::size_t> order(values.size());
+      std::iota(order.begin(), order.end(), 0);
+      std::partial_sort(order.begin(), order.begin() + 3, order.end(),
+                        [&](std::size_t a, std::size_t b) { return std::abs(values[a]) < std::abs(values[b]); });
+      all_nu.clear();
+      for (std::size_t k = 0; k < values.size(); ++k) {
+        if (k != order[0] && k != order[1] && k != order[2]) all_nu.push_back(frequency_thz(values[k]));
+      }
+    }
+    const Vdos v = vibrational_dos(all_nu, params_.vdos_bins);
     s["boson_peak_THz"] = v.boson_peak;
     out.tables.push_back({"vdos", {"nu_THz", "g", "g_over_nu2"}, {v.nu, v.g, v.g_over_nu2}});
   }
@@ -236,6 +254,10 @@ std::vector<ParamSpec> soft_spot_specs() {
   specs.push_back(ParamSpec("minimize", ParamKind::Boolean, false, "",
                             "minimise (FIRE, fixed box) first when max |F| exceeds max_force"));
   specs.push_back(ParamSpec("minimize_steps", ParamKind::Integer, 20000, "", "FIRE step limit").at_least(1));
+  specs.push_back(ParamSpec("vdos", ParamKind::Boolean, false, "",
+                            "with shift_invert also every eigenvalue (dense, values only; O(N³), about "
+                            "a minute for 2000 atoms) for the VDOS and the boson peak; the dense solver "
+                            "always gives them"));
   specs.push_back(ParamSpec("vdos_bins", ParamKind::Integer, 100, "", "bins of the VDOS histogram").at_least(1));
   specs.push_back(ParamSpec("mode_vectors", ParamKind::Array, nlohmann::json::array(), "",
                             "mode numbers (1 = softest) whose eigenvectors are written as per-atom fields"));
@@ -260,6 +282,7 @@ const bool registered = register_analyzer({
       params.minimize = p["minimize"].get<bool>();
       params.minimize_steps = p["minimize_steps"].get<int>();
       params.vdos_bins = p["vdos_bins"].get<std::size_t>();
+      params.vdos = p["vdos"].get<bool>();
       for (std::size_t k = 0; k < p["mode_vectors"].size(); ++k) {
         const auto& v = p["mode_vectors"][k];
         if (!v.is_number_integer() || v.get<long long>() < 1) {

@@ -26,6 +26,7 @@ struct SoftSpotParams {
   bool minimize = false;
   int minimize_steps = 20000;
   std::size_t vdos_bins = 100;
+  bool vdos = false;  // every eigenvalue (dense, values only) for the VDOS with shift-invert
   std::vector<std::size_t> mode_vectors;  // 1-based mode numbers written as per-atom fields
 };
 

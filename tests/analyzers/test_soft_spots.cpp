@@ -126,7 +126,8 @@ TEST_CASE("soft_spots: VDOS histogram and boson peak of a known spectrum", "[sof
 TEST_CASE("soft_spots: on the glass, soft spots avoid full icosahedra and gather on GUMs",
           "[soft_spots][analyzers][slow]") {
   const Frame f = io::read_lammps_data(test::shared_data("cuzr2k_IS.data").string()).frame;
-  const FrameResult r = run(f, {{"style", "eam/fs"}, {"file", kCuZr}, {"elements", {"Cu", "Zr"}}}, {"motifs"});
+  const FrameResult r =
+      run(f, {{"style", "eam/fs"}, {"file", kCuZr}, {"elements", {"Cu", "Zr"}}, {"vdos", true}}, {"motifs"});
   const auto& s = r.summary;
   INFO(s.dump(1));
   CHECK(s["solver"] == "shift_invert");
@@ -141,4 +142,11 @@ TEST_CASE("soft_spots: on the glass, soft spots avoid full icosahedra and gather
   CHECK(s["harmonic_msd"]["all"]["mean"].get<double>() < 0.04);
   // The softest mode is quasi-localised (participation ratio well below a plane wave's).
   CHECK(r.tables.back().data[3][0] < 0.1);
+  // The VDOS over all 3N − 3 modes; the boson peak of CuZr models lies near 1 THz (SCIENCE.md §5).
+  REQUIRE(r.tables.front().name == "vdos");
+  double integral = 0.0;
+  for (double g : r.tables.front().data[1]) integral += g * (r.tables.front().data[0][1] - r.tables.front().data[0][0]);
+  CHECK(integral == Approx(1.0).epsilon(1e-9));
+  CHECK(s["boson_peak_THz"].get<double>() > 0.4);
+  CHECK(s["boson_peak_THz"].get<double>() < 2.0);
 }

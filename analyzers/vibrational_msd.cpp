@@ -1,0 +1,177 @@
+#include "analyzers/vibrational_msd.hpp"
+
+#include <fmt/format.h>
+
+#include <Eigen/LU>
+#include <algorithm>
+
+#include "engine/errors.hpp"
+#include "engine/registry.hpp"
+#include "engine/statistics.hpp"
+
+namespace mgs::analyzers {
+
+void PositionAccumulator::add(const std::vector<Vec3>& r) {
+  if (frames_ == 0) {
+    mean_.assign(r.size(), Vec3::Zero());
+    m2_.assign(r.size(), Vec3::Zero());
+  }
+  ++frames_;
+  const double inv = 1.0 / static_cast<double>(frames_);
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    const Vec3 delta = r[i] - mean_[i];
+    mean_[i] += delta * inv;
+    m2_[i] += delta.cwiseProduct(r[i] - mean_[i]);
+  }
+}
+
+std::vector<double> PositionAccumulator::msd() const {
+  std::vector<double> out(m2_.size());
+  for (std::size_t i = 0; i < m2_.size(); ++i) out[i] = m2_[i].sum() / static_cast<double>(frames_);
+  return out;
+}
+
+VibrationalMsdAnalyzer::VibrationalMsdAnalyzer(std::string label, UnwrapMode mode, std::vector<TypeInfo> types)
+    : Analyzer(std::move(label)), mode_(mode), types_(std::move(types)) {}
+
+namespace {
+
+// Positions travel from compute() to consume() in fields with these names; consume() removes them.
+constexpr const char* kCarry[3] = {"_carry_x", "_carry_y", "_carry_z"};
+
+}  // namespace
+
+FrameResult VibrationalMsdAnalyzer::compute(const FrameContext& context) const {
+  const Frame& f = context.frame();
+  const bool images = mode_ == UnwrapMode::Images || (mode_ == UnwrapMode::Auto && f.has_image);
+  if (mode_ == UnwrapMode::Images && !f.has_image) {
+    throw ComputeError("unwrap \"images\" needs unwrapped coordinates (xu yu zu) or image flags in the input");
+  }
+  FrameResult out;
+  for (int a = 0; a < 3; ++a) {
+    std::vector<double> c(f.size());
+    for (std::size_t i = 0; i < f.size(); ++i) c[i] = images ? f.unwrapped(i)[a] : f.pos[i][a];
+    out.fields.push_back({kCarry[a], "Å", "", std::move(c)});
+  }
+  // The cell (for minimum-image stepping), the atom ids and types, and the masses.
+  nlohmann::json cell = nlohmann::json::array();
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 3; ++c) cell.push_back(f.box.cell()(r, c));
+  }
+  out.summary["_carry"] = {{"cell", cell}, {"images", images}};
+  out.fields.push_back({"_carry_id", "", "", f.id});
+  std::vector<std::int64_t> t(f.type.begin(), f.type.end());
+  out.fields.push_back({"_carry_type", "", "", std::move(t)});
+  return out;
+}
+
+void VibrationalMsdAnalyzer::consume(const FrameInfo& info, FrameResult& result) {
+  const auto field = [&](const std::string& name) -> const PerAtomField& {
+    for (const auto& f : result.fields) {
+      if (f.name == name) return f;
+    }
+    throw std::logic_error("vibrational_msd: missing carried field " + name);
+  };
+  const auto& id = std::get<std::vector<std::int64_t>>(field("_carry_id").values);
+  const auto& type = std::get<std::vector<std::int64_t>>(field("_carry_type").values);
+  const std::size_t n = id.size();
+  if (accumulator_.frames() == 0) {
+    ids_ = id;
+    types_of_atoms_.assign(type.begin(), type.end());
+  } else if (id != ids_) {
+    throw ComputeError(fmt::format("frame {} (timestep {}) has other atoms than the first frame: the vibrational "
+                                   "MSD follows the same atoms through the run",
+                                   info.index, info.timestep));
+  }
+  std::vector<Vec3> r(n);
+  for (int a = 0; a < 3; ++a) {
+    const auto& c = std::get<std::vector<double>>(field(kCarry[a]).values);
+    for (std::size_t i = 0; i < n; ++i) r[i][a] = c[i];
+  }
+  const nlohmann::json carry = result.summary["_carry"];
+  Mat3 h;
+  for (int k = 0; k < 9; ++k) h(k / 3, k % 3) = carry["cell"][static_cast<std::size_t>(k)].get<double>();
+  if (!carry["images"].get<bool>()) {
+    // Minimum-image stepping: each step is the shortest periodic displacement from the previous
+    // frame (valid while atoms move less than half a cell between frames).
+    unwrap_used_ = "minimum-image stepping";
+    if (!previous_.empty()) {
+      const Mat3 hinv = h.inverse();
+      for (std::size_t i = 0; i < n; ++i) {
+        Vec3 s = hinv * (r[i] - previous_[i]);
+        for (int a = 0; a < 3; ++a) s[a] -= std::round(s[a]);
+        r[i] = previous_[i] + h * s;
+      }
+    }
+    previous_ = r;
+  } else {
+    unwrap_used_ = "unwrapped coordinates / image flags";
+  }
+  // Mass-weighted centre of mass removed frame by frame.
+  Vec3 com = Vec3::Zero();
+  double total = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto t = static_cast<std::size_t>(types_of_atoms_[i]);
+    const double m = t < types_.size() && types_[t].mass ? *types_[t].mass : 1.0;
+    com += m * r[i];
+    total += m;
+  }
+  com /= total;
+  for (auto& x : r) x -= com;
+  accumulator_.add(r);
+  result.fields.clear();
+  result.summary.erase("_carry");
+  result.summary["frames_accumulated"] = accumulator_.frames();
+}
+
+std::optional<FrameResult> VibrationalMsdAnalyzer::finish() {
+  if (accumulator_.frames() == 0) return std::nullopt;
+  FrameResult out;
+  const std::vector<double> msd = accumulator_.msd();
+  out.fields.push_back({"value", "Å^2",
+                        "mean over the frames of |r(t) − r̄|², centre-of-mass drift removed", msd});
+  const auto& mean = accumulator_.mean();
+  for (int a = 0; a < 3; ++a) {
+    std::vector<double> c(mean.size());
+    for (std::size_t i = 0; i < mean.size(); ++i) c[i] = mean[i][a];
+    out.fields.push_back({fmt::format("mean_{}", "xyz"[a]), "Å",
+                          "time-averaged position (unwrapped, centre of mass at 0)", std::move(c)});
+  }
+  nlohmann::json& s = out.summary;
+  s["frames"] = accumulator_.frames();
+  s["unwrap"] = unwrap_used_;
+  s["all"] = stats::describe(msd);
+  nlohmann::json by_type = nlohmann::json::object();
+  const int max_type = types_of_atoms_.empty() ? 0 : *std::max_element(types_of_atoms_.begin(), types_of_atoms_.end());
+  for (int t = 1; t <= max_type; ++t) {
+    std::vector<double> v;
+    for (std::size_t i = 0; i < msd.size(); ++i) {
+      if (types_of_atoms_[i] == t) v.push_back(msd[i]);
+    }
+    if (!v.empty()) by_type[std::to_string(t)] = stats::describe(v);
+  }
+  s["types"] = by_type;
+  return out;
+}
+
+namespace {
+
+const bool registered = register_analyzer({
+    "vibrational_msd",
+    "Vibrational mean-square displacement of each atom about its time-averaged position over the "
+    "run (unwrapped, mass-weighted centre-of-mass drift removed), accumulated frame by frame; "
+    "written at the end as one final frame.",
+    {ParamSpec("unwrap", ParamKind::String, "auto", "",
+               "images (xu/yu/zu or image flags), stepping (minimum image between consecutive "
+               "frames) or auto (images when the input has them)")
+         .one_of({"auto", "images", "stepping"})},
+    [](const nlohmann::json& p, const std::string& label, const RunContext& run) {
+      const std::string u = p["unwrap"].get<std::string>();
+      const UnwrapMode mode = u == "images" ? UnwrapMode::Images : u == "stepping" ? UnwrapMode::Stepping : UnwrapMode::Auto;
+      return std::make_unique<VibrationalMsdAnalyzer>(label, mode, run.types);
+    },
+});
+
+}  // namespace
+
+}  // namespace mgs::analyzers
