@@ -32,7 +32,7 @@ std::vector<double> PositionAccumulator::msd() const {
 }
 
 VibrationalMsdAnalyzer::VibrationalMsdAnalyzer(std::string label, UnwrapMode mode, std::vector<TypeInfo> types)
-    : Analyzer(std::move(label)), mode_(mode), types_(std::move(types)) {}
+    : Analyzer(std::move(label)), msd_(mode, std::move(types)) {}
 
 namespace {
 
@@ -42,12 +42,16 @@ constexpr const char* kCarry[3] = {"_carry_x", "_carry_y", "_carry_z"};
 }  // namespace
 
 FrameResult VibrationalMsdAnalyzer::compute(const FrameContext& context) const {
-  const Frame& f = context.frame();
+  FrameResult out;
+  msd_.carry(context.frame(), out);
+  return out;
+}
+
+void TrajectoryMsd::carry(const Frame& f, FrameResult& out) const {
   const bool images = mode_ == UnwrapMode::Images || (mode_ == UnwrapMode::Auto && f.has_image);
   if (mode_ == UnwrapMode::Images && !f.has_image) {
     throw ComputeError("unwrap \"images\" needs unwrapped coordinates (xu yu zu) or image flags in the input");
   }
-  FrameResult out;
   for (int a = 0; a < 3; ++a) {
     std::vector<double> c(f.size());
     for (std::size_t i = 0; i < f.size(); ++i) c[i] = images ? f.unwrapped(i)[a] : f.pos[i][a];
@@ -62,10 +66,9 @@ FrameResult VibrationalMsdAnalyzer::compute(const FrameContext& context) const {
   out.fields.push_back({"_carry_id", "", "", f.id});
   std::vector<std::int64_t> t(f.type.begin(), f.type.end());
   out.fields.push_back({"_carry_type", "", "", std::move(t)});
-  return out;
 }
 
-void VibrationalMsdAnalyzer::consume(const FrameInfo& info, FrameResult& result) {
+void TrajectoryMsd::fold(const FrameInfo& info, FrameResult& result) {
   const auto field = [&](const std::string& name) -> const PerAtomField& {
     for (const auto& f : result.fields) {
       if (f.name == name) return f;
@@ -119,18 +122,43 @@ void VibrationalMsdAnalyzer::consume(const FrameInfo& info, FrameResult& result)
   com /= total;
   for (auto& x : r) x -= com;
   accumulator_.add(r);
-  result.fields.clear();
+  std::erase_if(result.fields, [](const PerAtomField& f) { return f.name.rfind("_carry", 0) == 0; });
   result.summary.erase("_carry");
   result.summary["frames_accumulated"] = accumulator_.frames();
 }
 
+nlohmann::json describe_by_type(const std::vector<double>& values, const std::vector<int>& types) {
+  nlohmann::json by_type = nlohmann::json::object();
+  const int max_type = types.empty() ? 0 : *std::max_element(types.begin(), types.end());
+  for (int t = 1; t <= max_type; ++t) {
+    std::vector<double> v;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (types[i] == t) v.push_back(values[i]);
+    }
+    if (!v.empty()) by_type[std::to_string(t)] = stats::describe(v);
+  }
+  return by_type;
+}
+
+ParamSpec unwrap_param_spec() {
+  return ParamSpec("unwrap", ParamKind::String, "auto", "",
+                   "images (xu/yu/zu or image flags), stepping (minimum image between consecutive "
+                   "frames) or auto (images when the input has them)")
+      .one_of({"auto", "images", "stepping"});
+}
+
+UnwrapMode unwrap_mode_from(const nlohmann::json& p) {
+  const std::string u = p["unwrap"].get<std::string>();
+  return u == "images" ? UnwrapMode::Images : u == "stepping" ? UnwrapMode::Stepping : UnwrapMode::Auto;
+}
+
 std::optional<FrameResult> VibrationalMsdAnalyzer::finish() {
-  if (accumulator_.frames() == 0) return std::nullopt;
+  if (msd_.frames() == 0) return std::nullopt;
   FrameResult out;
-  const std::vector<double> msd = accumulator_.msd();
+  const std::vector<double> msd = msd_.msd();
   out.fields.push_back({"value", "Å^2",
                         "mean over the frames of |r(t) − r̄|², centre-of-mass drift removed", msd});
-  const auto& mean = accumulator_.mean();
+  const auto& mean = msd_.mean();
   for (int a = 0; a < 3; ++a) {
     std::vector<double> c(mean.size());
     for (std::size_t i = 0; i < mean.size(); ++i) c[i] = mean[i][a];
@@ -138,19 +166,10 @@ std::optional<FrameResult> VibrationalMsdAnalyzer::finish() {
                           "time-averaged position (unwrapped, centre of mass at 0)", std::move(c)});
   }
   nlohmann::json& s = out.summary;
-  s["frames"] = accumulator_.frames();
-  s["unwrap"] = unwrap_used_;
+  s["frames"] = msd_.frames();
+  s["unwrap"] = msd_.unwrap_used();
   s["all"] = stats::describe(msd);
-  nlohmann::json by_type = nlohmann::json::object();
-  const int max_type = types_of_atoms_.empty() ? 0 : *std::max_element(types_of_atoms_.begin(), types_of_atoms_.end());
-  for (int t = 1; t <= max_type; ++t) {
-    std::vector<double> v;
-    for (std::size_t i = 0; i < msd.size(); ++i) {
-      if (types_of_atoms_[i] == t) v.push_back(msd[i]);
-    }
-    if (!v.empty()) by_type[std::to_string(t)] = stats::describe(v);
-  }
-  s["types"] = by_type;
+  s["types"] = describe_by_type(msd, msd_.atom_types());
   return out;
 }
 
@@ -161,14 +180,9 @@ const bool registered = register_analyzer({
     "Vibrational mean-square displacement of each atom about its time-averaged position over the "
     "run (unwrapped, mass-weighted centre-of-mass drift removed), accumulated frame by frame; "
     "written at the end as one final frame.",
-    {ParamSpec("unwrap", ParamKind::String, "auto", "",
-               "images (xu/yu/zu or image flags), stepping (minimum image between consecutive "
-               "frames) or auto (images when the input has them)")
-         .one_of({"auto", "images", "stepping"})},
+    {unwrap_param_spec()},
     [](const nlohmann::json& p, const std::string& label, const RunContext& run) {
-      const std::string u = p["unwrap"].get<std::string>();
-      const UnwrapMode mode = u == "images" ? UnwrapMode::Images : u == "stepping" ? UnwrapMode::Stepping : UnwrapMode::Auto;
-      return std::make_unique<VibrationalMsdAnalyzer>(label, mode, run.types);
+      return std::make_unique<VibrationalMsdAnalyzer>(label, unwrap_mode_from(p), run.types);
     },
 });
 

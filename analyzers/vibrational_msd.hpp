@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/analyzer.hpp"
+#include "engine/params.hpp"
 
 namespace mgs::analyzers {
 
@@ -28,13 +29,20 @@ class PositionAccumulator {
   std::vector<Vec3> m2_;
 };
 
-class VibrationalMsdAnalyzer : public Analyzer {
+// The trajectory MSD as a cross-frame computation any analyzer can hold: carry() (concurrent,
+// in compute()) puts the frame's positions into the result as hidden fields, fold() (serial, in
+// consume()) unwraps them, removes the centre of mass, accumulates and removes the hidden data.
+class TrajectoryMsd {
  public:
-  VibrationalMsdAnalyzer(std::string label, UnwrapMode mode, std::vector<TypeInfo> types);
-  Needs needs() const override { return {}; }
-  FrameResult compute(const FrameContext& context) const override;
-  void consume(const FrameInfo& info, FrameResult& result) override;
-  std::optional<FrameResult> finish() override;
+  TrajectoryMsd(UnwrapMode mode, std::vector<TypeInfo> types) : mode_(mode), types_(std::move(types)) {}
+  void carry(const Frame& frame, FrameResult& out) const;
+  void fold(const FrameInfo& info, FrameResult& result);
+
+  std::size_t frames() const { return accumulator_.frames(); }
+  std::vector<double> msd() const { return accumulator_.msd(); }
+  const std::vector<Vec3>& mean() const { return accumulator_.mean(); }
+  const std::vector<int>& atom_types() const { return types_of_atoms_; }
+  const std::string& unwrap_used() const { return unwrap_used_; }
 
  private:
   UnwrapMode mode_;
@@ -45,5 +53,24 @@ class VibrationalMsdAnalyzer : public Analyzer {
   std::vector<int> types_of_atoms_;
   std::string unwrap_used_;
 };
+
+// Per-species statistics of a per-atom quantity (index = type as a string), for summaries.
+nlohmann::json describe_by_type(const std::vector<double>& values, const std::vector<int>& types);
+
+class VibrationalMsdAnalyzer : public Analyzer {
+ public:
+  VibrationalMsdAnalyzer(std::string label, UnwrapMode mode, std::vector<TypeInfo> types);
+  Needs needs() const override { return {}; }
+  FrameResult compute(const FrameContext& context) const override;
+  void consume(const FrameInfo& info, FrameResult& result) override { msd_.fold(info, result); }
+  std::optional<FrameResult> finish() override;
+
+ private:
+  TrajectoryMsd msd_;
+};
+
+// The run-file key "unwrap" (auto, images, stepping).
+ParamSpec unwrap_param_spec();
+UnwrapMode unwrap_mode_from(const nlohmann::json& params);
 
 }  // namespace mgs::analyzers
