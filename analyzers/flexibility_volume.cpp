@@ -45,7 +45,9 @@ std::vector<double> voronoi_spacing(const Frame& frame, const Tessellation& t) {
 
 FlexibilityVolumeAnalyzer::FlexibilityVolumeAnalyzer(std::string label, FlexibilityParams params,
                                                      std::vector<TypeInfo> types)
-    : Analyzer(std::move(label)), params_(std::move(params)), trajectory_(params_.unwrap, std::move(types)) {}
+    : Analyzer(std::move(label)),
+      params_(std::move(params)),
+      trajectory_(params_.unwrap, std::move(types)) {}
 
 Needs FlexibilityVolumeAnalyzer::needs() const {
   Needs n;
@@ -53,7 +55,8 @@ Needs FlexibilityVolumeAnalyzer::needs() const {
   return n;
 }
 
-FrameResult FlexibilityVolumeAnalyzer::result(const std::vector<double>& msd, const std::vector<double>& spacing,
+FrameResult FlexibilityVolumeAnalyzer::result(const std::vector<double>& msd,
+                                              const std::vector<double>& spacing,
                                               const std::vector<int>& types) const {
   const std::size_t n = msd.size();
   std::vector<double> v(n);
@@ -61,9 +64,10 @@ FrameResult FlexibilityVolumeAnalyzer::result(const std::vector<double>& msd, co
   FrameResult out;
   nlohmann::json& s = out.summary;
   s["msd_source"] = params_.msd;
-  s["spacing"] = params_.spacing == SpacingMode::Global    ? "global (V/N)^(1/3)"
-                 : params_.spacing == SpacingMode::Voronoi ? "voronoi (mean distance to Voronoi neighbors)"
-                                                           : fmt::format("fixed {} Å", params_.fixed_spacing);
+  s["spacing"] = params_.spacing == SpacingMode::Global ? "global (V/N)^(1/3)"
+                 : params_.spacing == SpacingMode::Voronoi
+                     ? "voronoi (mean distance to Voronoi neighbors)"
+                     : fmt::format("fixed {} Å", params_.fixed_spacing);
   s["all"] = stats::describe(v);
   s["types"] = describe_by_type(v, types);
   s["mean_spacing"] = stats::describe(spacing)["mean"];
@@ -84,9 +88,10 @@ FrameResult FlexibilityVolumeAnalyzer::compute(const FrameContext& context) cons
   if (params_.spacing == SpacingMode::Voronoi) {
     spacing = voronoi_spacing(f, context.voronoi(spacing_voronoi()));
   } else {
-    const double a = params_.spacing == SpacingMode::Global
-                         ? std::cbrt(f.box.volume() / static_cast<double>(std::max<std::size_t>(1, f.size())))
-                         : params_.fixed_spacing;
+    const double a =
+        params_.spacing == SpacingMode::Global
+            ? std::cbrt(f.box.volume() / static_cast<double>(std::max<std::size_t>(1, f.size())))
+            : params_.fixed_spacing;
     spacing.assign(f.size(), a);
   }
   if (from_trajectory()) {
@@ -99,9 +104,10 @@ FrameResult FlexibilityVolumeAnalyzer::compute(const FrameContext& context) cons
   if (!msd) {
     std::string names;
     for (const auto& n : context.field_names()) names += (names.empty() ? "" : ", ") + n;
-    throw ComputeError(fmt::format("flexibility_volume: no per-atom field \"{}\" for the MSD (an earlier "
-                                   "analyzer must give it, e.g. soft_spots_harmonic_msd); available: {}",
-                                   params_.msd, names));
+    throw ComputeError(
+        fmt::format("flexibility_volume: no per-atom field \"{}\" for the MSD (an earlier "
+                    "analyzer must give it, e.g. soft_spots_harmonic_msd); available: {}",
+                    params_.msd, names));
   }
   return result(*msd, spacing, std::vector<int>(f.type.begin(), f.type.end()));
 }
@@ -121,7 +127,8 @@ void FlexibilityVolumeAnalyzer::consume(const FrameInfo& info, FrameResult& r) {
 std::optional<FrameResult> FlexibilityVolumeAnalyzer::finish() {
   if (!from_trajectory() || trajectory_.frames() == 0) return std::nullopt;
   std::vector<double> spacing(spacing_sum_.size());
-  for (std::size_t i = 0; i < spacing.size(); ++i) spacing[i] = spacing_sum_[i] / static_cast<double>(spacing_frames_);
+  for (std::size_t i = 0; i < spacing.size(); ++i)
+    spacing[i] = spacing_sum_[i] / static_cast<double>(spacing_frames_);
   FrameResult out = result(trajectory_.msd(), spacing, trajectory_.atom_types());
   out.summary["frames"] = trajectory_.frames();
   out.summary["unwrap"] = trajectory_.unwrap_used();
@@ -138,9 +145,10 @@ const bool registered = register_analyzer({
     {ParamSpec("msd", ParamKind::String, "trajectory", "",
                "\"trajectory\" (vibrational MSD over the run's frames) or the output column of a "
                "per-atom MSD of an earlier analyzer, e.g. \"soft_spots_harmonic_msd\""),
-     ParamSpec("spacing", ParamKind::Any, "global", "Å",
-               "\"global\" ((V/N)^(1/3)), \"voronoi\" (mean distance to the Voronoi neighbors) or a "
-               "number"),
+     ParamSpec(
+         "spacing", ParamKind::Any, "global", "Å",
+         "\"global\" ((V/N)^(1/3)), \"voronoi\" (mean distance to the Voronoi neighbors) or a "
+         "number"),
      ParamSpec("temperature", ParamKind::Number, 300.0, "K",
                "temperature of the MSD, for k_B T / <v_flex> in the summary")
          .at_least(0.0),
@@ -152,7 +160,8 @@ const bool registered = register_analyzer({
       if (a.is_number()) {
         params.spacing = SpacingMode::Fixed;
         params.fixed_spacing = a.get<double>();
-        if (!(params.fixed_spacing > 0.0)) throw ConfigError(label + ".spacing", "expected a positive spacing");
+        if (!(params.fixed_spacing > 0.0))
+          throw ConfigError(label + ".spacing", "expected a positive spacing");
       } else if (a == "global") {
         params.spacing = SpacingMode::Global;
       } else if (a == "voronoi") {

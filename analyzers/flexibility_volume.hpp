@@ -27,7 +27,8 @@ std::vector<double> voronoi_spacing(const Frame& frame, const Tessellation& tess
 
 class FlexibilityVolumeAnalyzer : public Analyzer {
  public:
-  FlexibilityVolumeAnalyzer(std::string label, FlexibilityParams params, std::vector<TypeInfo> types);
+  FlexibilityVolumeAnalyzer(std::string label, FlexibilityParams params,
+                            std::vector<TypeInfo> types);
   Needs needs() const override;
   FrameResult compute(const FrameContext& context) const override;
   void consume(const FrameInfo& info, FrameResult& result) override;

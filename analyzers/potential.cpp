@@ -41,20 +41,23 @@ FrameResult PotentialAnalyzer::compute(const FrameContext& context) const {
   const double to_stress = metal_units_ ? kEvPerA3ToGPa : 1.0;
 
   FrameResult out;
-  out.fields.push_back({"energy", energy_unit, "potential energy of the atom (embedding + half its pair energies)",
+  out.fields.push_back({"energy", energy_unit,
+                        "potential energy of the atom (embedding + half its pair energies)",
                         f.energy});
   for (int k = 0; k < 3; ++k) {
     std::vector<double> c(n);
     for (std::size_t i = 0; i < n; ++i) c[i] = f.force[i][k];
-    out.fields.push_back({fmt::format("f{}", "xyz"[k]), force_unit, "force on the atom", std::move(c)});
+    out.fields.push_back(
+        {fmt::format("f{}", "xyz"[k]), force_unit, "force on the atom", std::move(c)});
   }
   for (int k = 0; k < 6; ++k) {
     std::vector<double> c(n);
     for (std::size_t i = 0; i < n; ++i) c[i] = f.virial[i][static_cast<std::size_t>(k)];
-    out.fields.push_back({fmt::format("virial_{}", kVirialNames[k]), energy_unit,
-                          "per-atom virial 1/2 Σ_j r_ij f_ij (LAMMPS compute stress/atom ... virial "
-                          "is minus this)",
-                          std::move(c)});
+    out.fields.push_back(
+        {fmt::format("virial_{}", kVirialNames[k]), energy_unit,
+         "per-atom virial 1/2 Σ_j r_ij f_ij (LAMMPS compute stress/atom ... virial "
+         "is minus this)",
+         std::move(c)});
   }
   if (atomic_stress_) {
     const Tessellation& tess = context.voronoi(VoronoiOptions{});
@@ -66,9 +69,10 @@ FrameResult PotentialAnalyzer::compute(const FrameContext& context) const {
       pressure[i] = to_stress * (w[0] + w[1] + w[2]) / (3.0 * v);
       for (std::size_t k = 0; k < 6; ++k) stress[k][i] = -to_stress * w[k] / v;
     }
-    out.fields.push_back({"pressure", stress_unit,
-                          "atomic-level pressure tr(W_i)/(3 V_i) with the Voronoi volume V_i (virial part)",
-                          std::move(pressure)});
+    out.fields.push_back(
+        {"pressure", stress_unit,
+         "atomic-level pressure tr(W_i)/(3 V_i) with the Voronoi volume V_i (virial part)",
+         std::move(pressure)});
     for (std::size_t k = 0; k < 6; ++k) {
       out.fields.push_back({fmt::format("stress_{}", kVirialNames[k]), stress_unit,
                             "atomic-level stress -W_i/V_i (tension positive; virial part)",
@@ -90,9 +94,10 @@ FrameResult PotentialAnalyzer::compute(const FrameContext& context) const {
   }
   s["max_force"] = n ? norm[worst] : 0.0;
   if (n) s["max_force_atom_id"] = frame.id[worst];
-  s["rms_force"] = n ? std::sqrt(parallel::sum(n, [&](std::size_t i) { return norm[i] * norm[i]; }) /
-                                 static_cast<double>(n))
-                     : 0.0;
+  s["rms_force"] =
+      n ? std::sqrt(parallel::sum(n, [&](std::size_t i) { return norm[i] * norm[i]; }) /
+                    static_cast<double>(n))
+        : 0.0;
   const double volume = frame.box.volume();
   nlohmann::json tensor = nlohmann::json::object();
   double trace = 0.0;
@@ -110,7 +115,8 @@ FrameResult PotentialAnalyzer::compute(const FrameContext& context) const {
     for (std::size_t i = 0; i < n; ++i) {
       if (frame.type[i] == t) e.push_back(f.energy[i]);
     }
-    if (!e.empty()) species[std::to_string(t)] = {{"atoms", e.size()}, {"energy", stats::describe(e)}};
+    if (!e.empty())
+      species[std::to_string(t)] = {{"atoms", e.size()}, {"energy", stats::describe(e)}};
   }
   s["types"] = species;
   return out;

@@ -24,7 +24,8 @@ std::vector<double> participation(const Modes& modes, std::size_t count) {
   count = std::min(count, modes.eigenvalues.size());
   for (std::size_t l = 0; l < count; ++l) {
     const auto col = modes.vectors.col(static_cast<Eigen::Index>(l));
-    for (std::size_t i = 0; i < n; ++i) p[i] += col.segment<3>(static_cast<Eigen::Index>(3 * i)).squaredNorm();
+    for (std::size_t i = 0; i < n; ++i)
+      p[i] += col.segment<3>(static_cast<Eigen::Index>(3 * i)).squaredNorm();
   }
   const double sum = std::accumulate(p.begin(), p.end(), 0.0);
   if (sum > 0) {
@@ -60,7 +61,10 @@ Vdos vibrational_dos(const std::vector<double>& nu, std::size_t bins) {
 
 SoftSpotsAnalyzer::SoftSpotsAnalyzer(std::string label, std::shared_ptr<const Potential> potential,
                                      SoftSpotParams params, std::vector<TypeInfo> types)
-    : Analyzer(std::move(label)), potential_(std::move(potential)), params_(std::move(params)), types_(std::move(types)) {}
+    : Analyzer(std::move(label)),
+      potential_(std::move(potential)),
+      params_(std::move(params)),
+      types_(std::move(types)) {}
 
 Needs SoftSpotsAnalyzer::needs() const {
   Needs n;
@@ -76,9 +80,11 @@ NeighborList neighbors_of(const Frame& f, double cutoff) {
 }
 
 // A flag column of an earlier analyzer whose name ends in `suffix` (e.g. motifs_gum).
-std::optional<std::vector<double>> flag_field(const FrameContext& context, const std::string& suffix) {
+std::optional<std::vector<double>> flag_field(const FrameContext& context,
+                                              const std::string& suffix) {
   for (const auto& name : context.field_names()) {
-    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    if (name.size() > suffix.size() &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
       return context.field(name);
     }
   }
@@ -103,20 +109,25 @@ FrameResult SoftSpotsAnalyzer::compute(const FrameContext& context) const {
   s["initial_max_force"] = residual;
   bool moved = false;
   if (residual >= params_.max_force && params_.minimize) {
-    const MinimizeResult m = fire_minimize(frame, *potential_, mass, params_.max_force, params_.minimize_steps);
-    s["minimization"] = {{"steps", m.steps},           {"converged", m.converged},
-                         {"initial_energy", m.initial_energy}, {"energy", m.energy},
+    const MinimizeResult m =
+        fire_minimize(frame, *potential_, mass, params_.max_force, params_.minimize_steps);
+    s["minimization"] = {{"steps", m.steps},
+                         {"converged", m.converged},
+                         {"initial_energy", m.initial_energy},
+                         {"energy", m.energy},
                          {"max_force", m.max_force}};
     residual = m.max_force;
     moved = true;
   }
   s["max_force"] = residual;
   if (residual >= params_.max_force) {
-    throw ComputeError(fmt::format(
-        "the configuration is not at an energy minimum: max |F| = {:.3g} eV/Å exceeds max_force = {:g}; "
-        "the modes would be meaningless (imaginary). Give an inherent structure, set \"minimize\": true, "
-        "or raise \"max_force\"",
-        residual, params_.max_force));
+    throw ComputeError(
+        fmt::format("the configuration is not at an energy minimum: max |F| = {:.3g} eV/Å exceeds "
+                    "max_force = {:g}; "
+                    "the modes would be meaningless (imaginary). Give an inherent structure, set "
+                    "\"minimize\": true, "
+                    "or raise \"max_force\"",
+                    residual, params_.max_force));
   }
   const SparseHessian hessian =
       moved ? potential_->hessian(frame, neighbors_of(frame, potential_->cutoff()))
@@ -124,49 +135,64 @@ FrameResult SoftSpotsAnalyzer::compute(const FrameContext& context) const {
 
   const std::size_t nonzero = 3 * n - 3;
   std::size_t count = params_.modes;
-  if (count == 0) count = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(params_.fraction * static_cast<double>(nonzero))));
+  if (count == 0)
+    count = std::max<std::size_t>(
+        1, static_cast<std::size_t>(std::llround(params_.fraction * static_cast<double>(nonzero))));
   if (count > nonzero) {
-    throw ComputeError(fmt::format("asked for {} modes, but {} atoms have only {} nonzero modes", count, n, nonzero));
+    throw ComputeError(fmt::format("asked for {} modes, but {} atoms have only {} nonzero modes",
+                                   count, n, nonzero));
   }
   const bool dense = params_.solver == "dense" || (params_.solver == "auto" && n <= 500);
-  const Modes modes = lowest_modes(hessian, mass, dense ? 0 : count, dense ? ModeSolver::Dense : ModeSolver::ShiftInvert);
+  const Modes modes = lowest_modes(hessian, mass, dense ? 0 : count,
+                                   dense ? ModeSolver::Dense : ModeSolver::ShiftInvert);
 
   const std::vector<double> p = participation(modes, count);
   std::vector<std::int64_t> flag(n, 0);
   {
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
-    const auto top = static_cast<std::size_t>(std::llround(params_.top_fraction * static_cast<double>(n)));
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
+    const auto top =
+        static_cast<std::size_t>(std::llround(params_.top_fraction * static_cast<double>(n)));
     for (std::size_t k = 0; k < top; ++k) flag[order[k]] = 1;
   }
   out.fields.push_back({"participation", "", "participation in the softest modes, Σ_i p_i = 1", p});
-  out.fields.push_back({"flag", "", "1 for the soft spots: the top fraction of atoms by participation", flag});
+  out.fields.push_back(
+      {"flag", "", "1 for the soft spots: the top fraction of atoms by participation", flag});
   if (params_.harmonic_msd) {
     // Every mode at hand (dense solver): sum over them; else the pseudo-inverse's diagonal,
     // densely up to 5000 atoms (1.8 GB), by sparse solves beyond.
-    const std::vector<double> w =
-        dense ? inverse_mode_weights(modes) : inverse_mode_weights(hessian, mass, n <= kDenseFactorAtoms);
+    const std::vector<double> w = dense
+                                      ? inverse_mode_weights(modes)
+                                      : inverse_mode_weights(hessian, mass, n <= kDenseFactorAtoms);
     const double kt = kBoltzmannEvPerK * params_.temperature;
     std::vector<double> msd(n);
     for (std::size_t i = 0; i < n; ++i) msd[i] = kt * w[i] / mass[i];
     s["harmonic_msd"] = {{"temperature", params_.temperature}, {"all", stats::describe(msd)}};
-    out.fields.push_back({"harmonic_msd", "Å^2",
-                          "classical harmonic vibrational MSD (k_B T / m_i) Σ_l |e_li|² / ω_l² at the temperature",
-                          std::move(msd)});
+    out.fields.push_back(
+        {"harmonic_msd", "Å^2",
+         "classical harmonic vibrational MSD (k_B T / m_i) Σ_l |e_li|² / ω_l² at the temperature",
+         std::move(msd)});
   }
   for (std::size_t l : params_.mode_vectors) {
     if (l < 1 || l > modes.eigenvalues.size()) {
-      throw ComputeError(fmt::format("mode_vectors asks for mode {}, but {} modes were computed", l, modes.eigenvalues.size()));
+      throw ComputeError(fmt::format("mode_vectors asks for mode {}, but {} modes were computed", l,
+                                     modes.eigenvalues.size()));
     }
     for (int a = 0; a < 3; ++a) {
       std::vector<double> c(n);
-      for (std::size_t i = 0; i < n; ++i) c[i] = modes.vectors(static_cast<Eigen::Index>(3 * i + a), static_cast<Eigen::Index>(l - 1));
-      out.fields.push_back({fmt::format("mode_{}_{}", l, "xyz"[a]), "", "eigenvector component (mass-weighted, unit norm)", std::move(c)});
+      for (std::size_t i = 0; i < n; ++i)
+        c[i] =
+            modes.vectors(static_cast<Eigen::Index>(3 * i + a), static_cast<Eigen::Index>(l - 1));
+      out.fields.push_back({fmt::format("mode_{}_{}", l, "xyz"[a]), "",
+                            "eigenvector component (mass-weighted, unit norm)", std::move(c)});
     }
   }
 
-  Table freq{"frequencies", {"mode", "eigenvalue_eV_per_A2_amu", "frequency_THz", "participation_ratio"}, {{}, {}, {}, {}}};
+  Table freq{"frequencies",
+             {"mode", "eigenvalue_eV_per_A2_amu", "frequency_THz", "participation_ratio"},
+             {{}, {}, {}, {}}};
   std::vector<double> nu;
   for (std::size_t l = 0; l < modes.eigenvalues.size(); ++l) {
     const double f = frequency_thz(modes.eigenvalues[l]);
@@ -185,7 +211,8 @@ FrameResult SoftSpotsAnalyzer::compute(const FrameContext& context) const {
   s["translational_eigenvalues"] = modes.translational;
   s["box_lengths"] = {frame.box.edge(0).norm(), frame.box.edge(1).norm(), frame.box.edge(2).norm()};
   s["mean_participation_ratio_used"] =
-      std::accumulate(freq.data[3].begin(), freq.data[3].begin() + static_cast<std::ptrdiff_t>(count), 0.0) /
+      std::accumulate(freq.data[3].begin(),
+                      freq.data[3].begin() + static_cast<std::ptrdiff_t>(count), 0.0) /
       static_cast<double>(count);
   if (dense || params_.vdos) {
     std::vector<double> all_nu = nu;
@@ -193,15 +220,18 @@ FrameResult SoftSpotsAnalyzer::compute(const FrameContext& context) const {
       // Every eigenvalue without vectors (O((3N)³), ~1 min for 2000 atoms); the three nearest
       // zero are the translations at a minimum.
       const Eigen::MatrixXd D = Eigen::MatrixXd(hessian.dynamical_matrix(mass, false));
-      const Eigen::VectorXd ev = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(D, Eigen::EigenvaluesOnly).eigenvalues();
+      const Eigen::VectorXd ev =
+          Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(D, Eigen::EigenvaluesOnly).eigenvalues();
       std::vector<double> values(ev.data(), ev.data() + ev.size());
       std::vector<std::size_t> order(values.size());
       std::iota(order.begin(), order.end(), 0);
-      std::partial_sort(order.begin(), order.begin() + 3, order.end(),
-                        [&](std::size_t a, std::size_t b) { return std::abs(values[a]) < std::abs(values[b]); });
+      std::partial_sort(
+          order.begin(), order.begin() + 3, order.end(),
+          [&](std::size_t a, std::size_t b) { return std::abs(values[a]) < std::abs(values[b]); });
       all_nu.clear();
       for (std::size_t k = 0; k < values.size(); ++k) {
-        if (k != order[0] && k != order[1] && k != order[2]) all_nu.push_back(frequency_thz(values[k]));
+        if (k != order[0] && k != order[1] && k != order[2])
+          all_nu.push_back(frequency_thz(values[k]));
       }
     }
     const Vdos v = vibrational_dos(all_nu, params_.vdos_bins);
@@ -232,42 +262,55 @@ namespace {
 
 std::vector<ParamSpec> soft_spot_specs() {
   auto specs = potential_param_specs();
-  specs.push_back(ParamSpec("fraction", ParamKind::Number, 0.01, "",
-                            "fraction of the 3N−3 nonzero modes, from the softest, whose participation "
-                            "is summed (used unless \"modes\" is given)")
+  specs.push_back(
+      ParamSpec("fraction", ParamKind::Number, 0.01, "",
+                "fraction of the 3N−3 nonzero modes, from the softest, whose participation "
+                "is summed (used unless \"modes\" is given)")
+          .at_least(0.0)
+          .at_most(1.0));
+  specs.push_back(
+      ParamSpec("modes", ParamKind::Integer, 0, "", "number of softest modes (0: use fraction)")
+          .at_least(0));
+  specs.push_back(ParamSpec("top_fraction", ParamKind::Number, 0.05, "",
+                            "atoms flagged as soft spots, by participation")
                       .at_least(0.0)
                       .at_most(1.0));
-  specs.push_back(ParamSpec("modes", ParamKind::Integer, 0, "", "number of softest modes (0: use fraction)").at_least(0));
-  specs.push_back(ParamSpec("top_fraction", ParamKind::Number, 0.05, "", "atoms flagged as soft spots, by participation")
-                      .at_least(0.0)
-                      .at_most(1.0));
-  specs.push_back(ParamSpec("temperature", ParamKind::Number, 300.0, "K", "temperature of the harmonic MSD").at_least(0.0));
-  specs.push_back(ParamSpec("harmonic_msd", ParamKind::Boolean, true, "",
-                            "compute the harmonic MSD (3N sparse solves without the dense solver)"));
-  specs.push_back(ParamSpec("solver", ParamKind::String, "auto", "",
-                            "dense (every mode: VDOS and boson peak), shift_invert (Lanczos, lowest modes "
-                            "only), auto (dense up to 500 atoms)")
-                      .one_of({"auto", "dense", "shift_invert"}));
+  specs.push_back(
+      ParamSpec("temperature", ParamKind::Number, 300.0, "K", "temperature of the harmonic MSD")
+          .at_least(0.0));
+  specs.push_back(
+      ParamSpec("harmonic_msd", ParamKind::Boolean, true, "",
+                "compute the harmonic MSD (3N sparse solves without the dense solver)"));
+  specs.push_back(
+      ParamSpec("solver", ParamKind::String, "auto", "",
+                "dense (every mode: VDOS and boson peak), shift_invert (Lanczos, lowest modes "
+                "only), auto (dense up to 500 atoms)")
+          .one_of({"auto", "dense", "shift_invert"}));
   specs.push_back(ParamSpec("max_force", ParamKind::Number, 1e-5, "eV/Å",
                             "largest residual force accepted as an energy minimum")
                       .at_least(0.0));
   specs.push_back(ParamSpec("minimize", ParamKind::Boolean, false, "",
                             "minimise (FIRE, fixed box) first when max |F| exceeds max_force"));
-  specs.push_back(ParamSpec("minimize_steps", ParamKind::Integer, 20000, "", "FIRE step limit").at_least(1));
-  specs.push_back(ParamSpec("vdos", ParamKind::Boolean, false, "",
-                            "with shift_invert also every eigenvalue (dense, values only; O(N³), about "
-                            "a minute for 2000 atoms) for the VDOS and the boson peak; the dense solver "
-                            "always gives them"));
-  specs.push_back(ParamSpec("vdos_bins", ParamKind::Integer, 100, "", "bins of the VDOS histogram").at_least(1));
-  specs.push_back(ParamSpec("mode_vectors", ParamKind::Array, nlohmann::json::array(), "",
-                            "mode numbers (1 = softest) whose eigenvectors are written as per-atom fields"));
+  specs.push_back(
+      ParamSpec("minimize_steps", ParamKind::Integer, 20000, "", "FIRE step limit").at_least(1));
+  specs.push_back(
+      ParamSpec("vdos", ParamKind::Boolean, false, "",
+                "with shift_invert also every eigenvalue (dense, values only; O(N³), about "
+                "a minute for 2000 atoms) for the VDOS and the boson peak; the dense solver "
+                "always gives them"));
+  specs.push_back(ParamSpec("vdos_bins", ParamKind::Integer, 100, "", "bins of the VDOS histogram")
+                      .at_least(1));
+  specs.push_back(
+      ParamSpec("mode_vectors", ParamKind::Array, nlohmann::json::array(), "",
+                "mode numbers (1 = softest) whose eigenvectors are written as per-atom fields"));
   return specs;
 }
 
 const bool registered = register_analyzer({
     "soft_spots",
     "Vibrational soft spots: normal modes of the real potential's Hessian at an inherent structure "
-    "(dense or shift-invert Lanczos), per-atom participation in the softest modes, soft-spot flags, "
+    "(dense or shift-invert Lanczos), per-atom participation in the softest modes, soft-spot "
+    "flags, "
     "harmonic vibrational MSD, mode frequencies and participation ratios, VDOS and boson peak.",
     soft_spot_specs(),
     [](const nlohmann::json& p, const std::string& label, const RunContext& run) {
@@ -286,14 +329,16 @@ const bool registered = register_analyzer({
       for (std::size_t k = 0; k < p["mode_vectors"].size(); ++k) {
         const auto& v = p["mode_vectors"][k];
         if (!v.is_number_integer() || v.get<long long>() < 1) {
-          throw ConfigError(fmt::format("{}.mode_vectors[{}]", label, k), "expected a mode number >= 1");
+          throw ConfigError(fmt::format("{}.mode_vectors[{}]", label, k),
+                            "expected a mode number >= 1");
         }
         params.mode_vectors.push_back(v.get<std::size_t>());
       }
       if (params.fraction <= 0.0 && params.modes == 0) {
         throw ConfigError(label + ".fraction", "give a positive fraction or a number of modes");
       }
-      return std::make_unique<SoftSpotsAnalyzer>(label, load_potential(p, run, label), std::move(params), run.types);
+      return std::make_unique<SoftSpotsAnalyzer>(label, load_potential(p, run, label),
+                                                 std::move(params), run.types);
     },
 });
 

@@ -16,13 +16,13 @@ namespace mgs::analyzers {
 inline constexpr double kBoltzmannEvPerK = 8.617333262e-5;
 
 struct SoftSpotParams {
-  double fraction = 0.01;        // of the 3N − 3 nonzero modes (used when modes == 0)
-  std::size_t modes = 0;         // explicit count
-  double top_fraction = 0.05;    // atoms flagged as soft spots
-  double temperature = 300.0;    // K, for the harmonic MSD
+  double fraction = 0.01;      // of the 3N − 3 nonzero modes (used when modes == 0)
+  std::size_t modes = 0;       // explicit count
+  double top_fraction = 0.05;  // atoms flagged as soft spots
+  double temperature = 300.0;  // K, for the harmonic MSD
   bool harmonic_msd = true;
-  std::string solver = "auto";   // auto, dense, shift_invert
-  double max_force = 1e-5;       // eV/Å: refuse modes above this unless minimising
+  std::string solver = "auto";  // auto, dense, shift_invert
+  double max_force = 1e-5;      // eV/Å: refuse modes above this unless minimising
   bool minimize = false;
   int minimize_steps = 20000;
   std::size_t vdos_bins = 100;
@@ -42,8 +42,8 @@ Vdos vibrational_dos(const std::vector<double>& frequencies_thz, std::size_t bin
 
 class SoftSpotsAnalyzer : public Analyzer {
  public:
-  SoftSpotsAnalyzer(std::string label, std::shared_ptr<const Potential> potential, SoftSpotParams params,
-                    std::vector<TypeInfo> types);
+  SoftSpotsAnalyzer(std::string label, std::shared_ptr<const Potential> potential,
+                    SoftSpotParams params, std::vector<TypeInfo> types);
   Needs needs() const override;
   FrameResult compute(const FrameContext& context) const override;
 

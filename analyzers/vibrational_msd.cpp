@@ -31,7 +31,8 @@ std::vector<double> PositionAccumulator::msd() const {
   return out;
 }
 
-VibrationalMsdAnalyzer::VibrationalMsdAnalyzer(std::string label, UnwrapMode mode, std::vector<TypeInfo> types)
+VibrationalMsdAnalyzer::VibrationalMsdAnalyzer(std::string label, UnwrapMode mode,
+                                               std::vector<TypeInfo> types)
     : Analyzer(std::move(label)), msd_(mode, std::move(types)) {}
 
 namespace {
@@ -50,7 +51,8 @@ FrameResult VibrationalMsdAnalyzer::compute(const FrameContext& context) const {
 void TrajectoryMsd::carry(const Frame& f, FrameResult& out) const {
   const bool images = mode_ == UnwrapMode::Images || (mode_ == UnwrapMode::Auto && f.has_image);
   if (mode_ == UnwrapMode::Images && !f.has_image) {
-    throw ComputeError("unwrap \"images\" needs unwrapped coordinates (xu yu zu) or image flags in the input");
+    throw ComputeError(
+        "unwrap \"images\" needs unwrapped coordinates (xu yu zu) or image flags in the input");
   }
   for (int a = 0; a < 3; ++a) {
     std::vector<double> c(f.size());
@@ -82,9 +84,10 @@ void TrajectoryMsd::fold(const FrameInfo& info, FrameResult& result) {
     ids_ = id;
     types_of_atoms_.assign(type.begin(), type.end());
   } else if (id != ids_) {
-    throw ComputeError(fmt::format("frame {} (timestep {}) has other atoms than the first frame: the vibrational "
-                                   "MSD follows the same atoms through the run",
-                                   info.index, info.timestep));
+    throw ComputeError(
+        fmt::format("frame {} (timestep {}) has other atoms than the first frame: the vibrational "
+                    "MSD follows the same atoms through the run",
+                    info.index, info.timestep));
   }
   std::vector<Vec3> r(n);
   for (int a = 0; a < 3; ++a) {
@@ -93,7 +96,8 @@ void TrajectoryMsd::fold(const FrameInfo& info, FrameResult& result) {
   }
   const nlohmann::json carry = result.summary["_carry"];
   Mat3 h;
-  for (int k = 0; k < 9; ++k) h(k / 3, k % 3) = carry["cell"][static_cast<std::size_t>(k)].get<double>();
+  for (int k = 0; k < 9; ++k)
+    h(k / 3, k % 3) = carry["cell"][static_cast<std::size_t>(k)].get<double>();
   if (!carry["images"].get<bool>()) {
     // Minimum-image stepping: each step is the shortest periodic displacement from the previous
     // frame (valid while atoms move less than half a cell between frames).
@@ -122,7 +126,8 @@ void TrajectoryMsd::fold(const FrameInfo& info, FrameResult& result) {
   com /= total;
   for (auto& x : r) x -= com;
   accumulator_.add(r);
-  std::erase_if(result.fields, [](const PerAtomField& f) { return f.name.rfind("_carry", 0) == 0; });
+  std::erase_if(result.fields,
+                [](const PerAtomField& f) { return f.name.rfind("_carry", 0) == 0; });
   result.summary.erase("_carry");
   result.summary["frames_accumulated"] = accumulator_.frames();
 }
@@ -149,15 +154,17 @@ ParamSpec unwrap_param_spec() {
 
 UnwrapMode unwrap_mode_from(const nlohmann::json& p) {
   const std::string u = p["unwrap"].get<std::string>();
-  return u == "images" ? UnwrapMode::Images : u == "stepping" ? UnwrapMode::Stepping : UnwrapMode::Auto;
+  return u == "images"     ? UnwrapMode::Images
+         : u == "stepping" ? UnwrapMode::Stepping
+                           : UnwrapMode::Auto;
 }
 
 std::optional<FrameResult> VibrationalMsdAnalyzer::finish() {
   if (msd_.frames() == 0) return std::nullopt;
   FrameResult out;
   const std::vector<double> msd = msd_.msd();
-  out.fields.push_back({"value", "Å^2",
-                        "mean over the frames of |r(t) − r̄|², centre-of-mass drift removed", msd});
+  out.fields.push_back(
+      {"value", "Å^2", "mean over the frames of |r(t) − r̄|², centre-of-mass drift removed", msd});
   const auto& mean = msd_.mean();
   for (int a = 0; a < 3; ++a) {
     std::vector<double> c(mean.size());

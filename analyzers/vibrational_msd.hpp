@@ -34,7 +34,8 @@ class PositionAccumulator {
 // consume()) unwraps them, removes the centre of mass, accumulates and removes the hidden data.
 class TrajectoryMsd {
  public:
-  TrajectoryMsd(UnwrapMode mode, std::vector<TypeInfo> types) : mode_(mode), types_(std::move(types)) {}
+  TrajectoryMsd(UnwrapMode mode, std::vector<TypeInfo> types)
+      : mode_(mode), types_(std::move(types)) {}
   void carry(const Frame& frame, FrameResult& out) const;
   void fold(const FrameInfo& info, FrameResult& result);
 

@@ -39,8 +39,9 @@ std::optional<double> EamPotential::mass_of_type(int type) const {
 std::string EamPotential::describe() const {
   std::string map;
   for (std::size_t t = 1; t < species_.size(); ++t) {
-    map += fmt::format("{}type {} = {}", map.empty() ? "" : ", ", t,
-                       species_[t] >= 0 ? elements_[static_cast<std::size_t>(species_[t])] : "none");
+    map +=
+        fmt::format("{}type {} = {}", map.empty() ? "" : ", ", t,
+                    species_[t] >= 0 ? elements_[static_cast<std::size_t>(species_[t])] : "none");
   }
   return fmt::format("{} {} ({})", style_, std::filesystem::path(file_).filename().string(), map);
 }
@@ -49,7 +50,8 @@ void EamPotential::check_types(const Frame& frame) const {
   std::vector<std::size_t> bad;
   for (std::size_t i = 0; i < frame.size(); ++i) {
     const int t = frame.type[i];
-    if (t < 1 || static_cast<std::size_t>(t) >= species_.size() || species_[t] < 0) bad.push_back(i);
+    if (t < 1 || static_cast<std::size_t>(t) >= species_.size() || species_[t] < 0)
+      bad.push_back(i);
   }
   if (!bad.empty()) {
     // The message first: the atom list is moved into the exception.

@@ -42,7 +42,8 @@ SparseHessian EamPotential::hessian(const Frame& frame, const NeighborList& nl) 
       self -= gj;
     }
     g.emplace_back(static_cast<std::uint32_t>(k), self);
-    std::stable_sort(g.begin(), g.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(g.begin(), g.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
     DensityGradient merged;
     for (const auto& e : g) {
       if (!merged.empty() && merged.back().first == e.first) {
@@ -63,7 +64,8 @@ SparseHessian EamPotential::hessian(const Frame& frame, const NeighborList& nl) 
       const std::size_t j = nb.index;
       const double r = std::sqrt(r2);
       const EamPairSplines s = pair(frame.type[i], frame.type[j]);
-      const LammpsSpline::Value to_i = (*s.density_to_i)(r), to_j = (*s.density_to_j)(r), z = (*s.r_phi)(r);
+      const LammpsSpline::Value to_i = (*s.density_to_i)(r), to_j = (*s.density_to_j)(r),
+                                z = (*s.r_phi)(r);
       // φ = z / r
       const double phi1 = z.df / r - z.f / r2;
       const double phi2 = z.d2f / r - 2.0 * z.df / r2 + 2.0 * z.f / (r2 * r);

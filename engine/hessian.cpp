@@ -21,7 +21,8 @@ void SparseHessian::RowBuilder::add(std::uint32_t j, const Mat3& block) {
   }
 }
 
-SparseHessian::SparseHessian(std::size_t n, const std::function<void(std::size_t, RowBuilder&)>& row) {
+SparseHessian::SparseHessian(std::size_t n,
+                             const std::function<void(std::size_t, RowBuilder&)>& row) {
   // Rows are built into per-row storage first (sizes unknown in advance), then packed.
   std::vector<std::vector<std::uint32_t>> cols(n);
   std::vector<std::vector<Mat3>> vals(n);
@@ -35,7 +36,8 @@ SparseHessian::SparseHessian(std::size_t n, const std::function<void(std::size_t
         for (std::uint32_t j : b.columns_) (*b.slot_)[j] = -1;
         std::vector<std::size_t> order(b.columns_.size());
         std::iota(order.begin(), order.end(), 0);
-        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t c) { return b.columns_[a] < b.columns_[c]; });
+        std::sort(order.begin(), order.end(),
+                  [&](std::size_t a, std::size_t c) { return b.columns_[a] < b.columns_[c]; });
         cols[i].reserve(order.size());
         vals[i].reserve(order.size());
         for (std::size_t k : order) {
@@ -49,8 +51,10 @@ SparseHessian::SparseHessian(std::size_t n, const std::function<void(std::size_t
   columns_.resize(offsets_[n]);
   blocks_.resize(offsets_[n]);
   parallel::for_each_index(n, [&](std::size_t i) {
-    std::copy(cols[i].begin(), cols[i].end(), columns_.begin() + static_cast<std::ptrdiff_t>(offsets_[i]));
-    std::copy(vals[i].begin(), vals[i].end(), blocks_.begin() + static_cast<std::ptrdiff_t>(offsets_[i]));
+    std::copy(cols[i].begin(), cols[i].end(),
+              columns_.begin() + static_cast<std::ptrdiff_t>(offsets_[i]));
+    std::copy(vals[i].begin(), vals[i].end(),
+              blocks_.begin() + static_cast<std::ptrdiff_t>(offsets_[i]));
     std::vector<std::uint32_t>().swap(cols[i]);
     std::vector<Mat3>().swap(vals[i]);
   });
@@ -80,7 +84,8 @@ Eigen::SparseMatrix<double> SparseHessian::dynamical_matrix(const std::vector<do
     for (int b = 0; b < 3; ++b) {
       // lower triangle: in the diagonal block, column 3j+b keeps rows 3j+b .. 3j+2
       const std::size_t diag_skip = lower_only ? static_cast<std::size_t>(b) : 0;
-      outer[3 * j + static_cast<std::size_t>(b) + 1] = static_cast<Eigen::Index>(3 * count - diag_skip);
+      outer[3 * j + static_cast<std::size_t>(b) + 1] =
+          static_cast<Eigen::Index>(3 * count - diag_skip);
     }
   }
   for (std::size_t c = 0; c < 3 * n; ++c) outer[c + 1] += outer[c];

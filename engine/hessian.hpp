@@ -41,7 +41,8 @@ class SparseHessian {
 
   // D = M^-1/2 H M^-1/2 with the mass of each atom, as a 3N×3N sparse matrix: the lower
   // triangle only when `lower_only` (what a Cholesky factorisation reads), else full.
-  Eigen::SparseMatrix<double> dynamical_matrix(const std::vector<double>& atom_mass, bool lower_only) const;
+  Eigen::SparseMatrix<double> dynamical_matrix(const std::vector<double>& atom_mass,
+                                               bool lower_only) const;
 
  private:
   std::vector<std::size_t> offsets_;

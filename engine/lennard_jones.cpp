@@ -21,8 +21,8 @@ LjPair mixed(const LjPair& a, const LjPair& b, const std::string& rule) {
   LjPair m;
   if (rule == "sixthpower") {
     const double a6 = std::pow(a.sigma, 6), b6 = std::pow(b.sigma, 6);
-    m.epsilon = 2.0 * std::sqrt(a.epsilon * b.epsilon) * std::pow(a.sigma, 3) * std::pow(b.sigma, 3) /
-                (a6 + b6);
+    m.epsilon = 2.0 * std::sqrt(a.epsilon * b.epsilon) * std::pow(a.sigma, 3) *
+                std::pow(b.sigma, 3) / (a6 + b6);
     m.sigma = std::pow(0.5 * (a6 + b6), 1.0 / 6.0);
     m.cutoff = std::pow(0.5 * (std::pow(a.cutoff, 6) + std::pow(b.cutoff, 6)), 1.0 / 6.0);
   } else {
@@ -74,16 +74,17 @@ void LennardJonesPotential::check_types(const Frame& frame) const {
     }
   }
   if (!bad.empty()) {
-    const std::string what =
-        fmt::format("atom type {} has no Lennard-Jones parameters (\"pair_coeff\")", frame.type[bad.front()]);
+    const std::string what = fmt::format(
+        "atom type {} has no Lennard-Jones parameters (\"pair_coeff\")", frame.type[bad.front()]);
     throw ComputeError(what, std::move(bad));
   }
   for (std::size_t a = 1; a < pairs_.size(); ++a) {
     for (std::size_t b = a; b < pairs_.size(); ++b) {
       if (present[a] && present[b] && !pairs_[a][b]) {
-        throw ComputeError(fmt::format("the Lennard-Jones pair of types {} and {} has no parameters "
-                                       "(give it in \"pair_coeff\" or give both {}-{} and {}-{} to mix)",
-                                       a, b, a, a, b, b));
+        throw ComputeError(
+            fmt::format("the Lennard-Jones pair of types {} and {} has no parameters "
+                        "(give it in \"pair_coeff\" or give both {}-{} and {}-{} to mix)",
+                        a, b, a, a, b, b));
       }
     }
   }
@@ -137,8 +138,9 @@ std::shared_ptr<const Potential> make_lennard_jones(const PotentialRequest& requ
   const double global_cutoff = has_global_cutoff ? lj["cutoff"].get<double>() : 0.0;
   const nlohmann::json& list = lj.at("pair_coeff");
   if (!list.is_array() || list.empty()) {
-    throw ConfigError(base + ".pair_coeff", "expected a non-empty list of {\"types\": [i, j], "
-                                            "\"epsilon\", \"sigma\", \"cutoff\"} objects");
+    throw ConfigError(base + ".pair_coeff",
+                      "expected a non-empty list of {\"types\": [i, j], "
+                      "\"epsilon\", \"sigma\", \"cutoff\"} objects");
   }
   std::vector<std::vector<std::optional<LjPair>>> pairs;
   auto ensure = [&pairs](std::size_t t) {
@@ -159,10 +161,11 @@ std::shared_ptr<const Potential> make_lennard_jones(const PotentialRequest& requ
       }
       return v;
     };
-    if (!e.is_object() || !e.contains("types") || !e["types"].is_array() || e["types"].size() != 2 ||
-        !e["types"][0].is_number_integer() || !e["types"][1].is_number_integer() ||
-        e["types"][0].get<long long>() < 1 || e["types"][1].get<long long>() < 1 ||
-        e["types"][0].get<long long>() > 1000 || e["types"][1].get<long long>() > 1000) {
+    if (!e.is_object() || !e.contains("types") || !e["types"].is_array() ||
+        e["types"].size() != 2 || !e["types"][0].is_number_integer() ||
+        !e["types"][1].is_number_integer() || e["types"][0].get<long long>() < 1 ||
+        e["types"][1].get<long long>() < 1 || e["types"][0].get<long long>() > 1000 ||
+        e["types"][1].get<long long>() > 1000) {
       throw ConfigError(path + ".types", "expected two atom types [i, j] between 1 and 1000");
     }
     for (const auto& [key, value] : e.items()) {
@@ -182,7 +185,8 @@ std::shared_ptr<const Potential> make_lennard_jones(const PotentialRequest& requ
       throw ConfigError(path + ".cutoff", "no cutoff for this pair and no global \"cutoff\"");
     }
     ensure(std::max(a, b));
-    if (pairs[a][b]) throw ConfigError(path + ".types", fmt::format("pair {}-{} is given twice", a, b));
+    if (pairs[a][b])
+      throw ConfigError(path + ".types", fmt::format("pair {}-{} is given twice", a, b));
     pairs[a][b] = pairs[b][a] = p;
   }
   for (std::size_t a = 1; a < pairs.size(); ++a) {
@@ -217,7 +221,8 @@ SparseHessian LennardJonesPotential::hessian(const Frame& frame, const NeighborL
       const double s6 = std::pow(p.sigma, 6), r6 = r2 * r2 * r2;
       // φ = 4ε (σ¹² r⁻¹² − σ⁶ r⁻⁶)
       const double d1 = 4.0 * p.epsilon * (-12.0 * s6 * s6 / (r6 * r6 * r) + 6.0 * s6 / (r6 * r));
-      const double d2 = 4.0 * p.epsilon * (156.0 * s6 * s6 / (r6 * r6 * r2) - 42.0 * s6 / (r6 * r2));
+      const double d2 =
+          4.0 * p.epsilon * (156.0 * s6 * s6 / (r6 * r6 * r2) - 42.0 * s6 / (r6 * r2));
       const Mat3 k = pair_block(d, r, d1, d2);
       row.add(static_cast<std::uint32_t>(i), k);
       row.add(nb.index, -k);

@@ -15,7 +15,8 @@ namespace {
 constexpr double kAcceleration = 9648.533212;
 
 ForceResult evaluate(const Frame& frame, const Potential& potential) {
-  const CellList cells(frame.box, frame.pos, neighbor_bin_size(frame.box, frame.size(), potential.cutoff()));
+  const CellList cells(frame.box, frame.pos,
+                       neighbor_bin_size(frame.box, frame.size(), potential.cutoff()));
   return potential.compute(frame, NeighborList(cells, frame.pos, potential.cutoff()));
 }
 
@@ -31,8 +32,8 @@ double max_force(const ForceResult& f) {
   return m;
 }
 
-MinimizeResult fire_minimize(Frame& frame, const Potential& potential, const std::vector<double>& mass,
-                             double tolerance, int max_steps) {
+MinimizeResult fire_minimize(Frame& frame, const Potential& potential,
+                             const std::vector<double>& mass, double tolerance, int max_steps) {
   // LAMMPS min_style fire defaults: dtgrow 1.1, dtshrink 0.5, alpha0 0.25, alphashrink 0.99,
   // delaystep 20, tmax 10 dt, dmax 0.1 Å per step.
   const double dt_max = 0.01, f_inc = 1.1, f_dec = 0.5, alpha0 = 0.25, f_alpha = 0.99, dmax = 0.1;

@@ -17,8 +17,9 @@ struct MinimizeResult {
 
 // Moves `frame`'s atoms until every |F_i| < force_tolerance or `max_steps` steps; `mass` per atom
 // (amu, metal units: time step in ps). The neighbor list is rebuilt every step.
-MinimizeResult fire_minimize(Frame& frame, const Potential& potential, const std::vector<double>& mass,
-                             double force_tolerance, int max_steps);
+MinimizeResult fire_minimize(Frame& frame, const Potential& potential,
+                             const std::vector<double>& mass, double force_tolerance,
+                             int max_steps);
 
 // The largest |F_i| of a force result.
 double max_force(const ForceResult& forces);

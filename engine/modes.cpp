@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <Spectra/SymEigsShiftSolver.h>
 #include <Eigen/Eigenvalues>
 #include <Eigen/SparseCholesky>
-#include <Spectra/SymEigsShiftSolver.h>
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -30,7 +30,8 @@ class ShiftInvertLdlt {
     for (Eigen::Index k = 0; k < shifted.rows(); ++k) shifted.coeffRef(k, k) -= sigma;
     ldlt_.compute(shifted);
     if (ldlt_.info() != Eigen::Success) {
-      throw ComputeError("the sparse LDLT factorisation of the dynamical matrix failed (singular at the shift)");
+      throw ComputeError(
+          "the sparse LDLT factorisation of the dynamical matrix failed (singular at the shift)");
     }
   }
   void perform_op(const double* x, double* y) const {
@@ -56,7 +57,9 @@ class DenseShiftInvert {
     shifted.diagonal().array() -= sigma;
     llt_.compute(shifted);
     if (llt_.info() != Eigen::Success) {
-      throw ComputeError("the dynamical matrix is not positive semi-definite (imaginary modes): not an energy minimum");
+      throw ComputeError(
+          "the dynamical matrix is not positive semi-definite (imaginary modes): not an energy "
+          "minimum");
     }
   }
   void perform_op(const double* x, double* y) const {
@@ -72,13 +75,14 @@ class DenseShiftInvert {
 
 // Spectra's shift-invert Lanczos for the nev eigenpairs nearest sigma.
 template <class Op>
-void shift_invert(Op& op, Eigen::Index nev, Eigen::Index ncv, double sigma, std::size_t count, Modes& m,
-                  Eigen::VectorXd& values, Eigen::MatrixXd& vectors) {
+void shift_invert(Op& op, Eigen::Index nev, Eigen::Index ncv, double sigma, std::size_t count,
+                  Modes& m, Eigen::VectorXd& values, Eigen::MatrixXd& vectors) {
   Spectra::SymEigsShiftSolver<Op> eigs(op, nev, ncv, sigma);
   eigs.init();
   eigs.compute(Spectra::SortRule::LargestMagn, 1000, 1e-12, Spectra::SortRule::SmallestAlge);
   if (eigs.info() != Spectra::CompInfo::Successful) {
-    throw ComputeError(fmt::format("shift-invert Lanczos did not converge for the lowest {} modes", count));
+    throw ComputeError(
+        fmt::format("shift-invert Lanczos did not converge for the lowest {} modes", count));
   }
   m.iterations = static_cast<int>(eigs.num_iterations());
   values = eigs.eigenvalues();
@@ -96,13 +100,16 @@ void remove_translations(Modes& m, const std::vector<double>& mass, std::vector<
   for (std::size_t l = 0; l < cols; ++l) {
     for (int a = 0; a < 3; ++a) {
       double dot = 0.0;
-      for (std::size_t i = 0; i < n; ++i) dot += std::sqrt(mass[i]) * vectors(static_cast<Eigen::Index>(3 * i + a), static_cast<Eigen::Index>(l));
+      for (std::size_t i = 0; i < n; ++i)
+        dot += std::sqrt(mass[i]) *
+               vectors(static_cast<Eigen::Index>(3 * i + a), static_cast<Eigen::Index>(l));
       weight[l] += dot * dot / total_mass;
     }
   }
   std::vector<std::size_t> order(cols);
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return weight[a] > weight[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return weight[a] > weight[b]; });
   std::vector<char> drop(cols, 0);
   for (std::size_t k = 0; k < std::min<std::size_t>(3, cols); ++k) {
     drop[order[k]] = 1;
@@ -113,7 +120,8 @@ void remove_translations(Modes& m, const std::vector<double>& mass, std::vector<
   for (std::size_t l = 0; l < cols; ++l) {
     if (!drop[l]) keep.push_back(l);
   }
-  std::stable_sort(keep.begin(), keep.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+  std::stable_sort(keep.begin(), keep.end(),
+                   [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
   m.eigenvalues.clear();
   m.vectors.resize(vectors.rows(), static_cast<Eigen::Index>(keep.size()));
   for (std::size_t k = 0; k < keep.size(); ++k) {
@@ -129,13 +137,16 @@ void remove_translations(Modes& m, const std::vector<double>& mass, std::vector<
 }
 
 // x − Σ_t t (t·x) over the three unit translation vectors (√m_i along each axis, normalised).
-void project_out_translations(Eigen::VectorXd& x, const std::vector<double>& sqrt_mass, double total_mass) {
+void project_out_translations(Eigen::VectorXd& x, const std::vector<double>& sqrt_mass,
+                              double total_mass) {
   const std::size_t n = sqrt_mass.size();
   for (int a = 0; a < 3; ++a) {
     double dot = 0.0;
-    for (std::size_t i = 0; i < n; ++i) dot += sqrt_mass[i] * x[static_cast<Eigen::Index>(3 * i + a)];
+    for (std::size_t i = 0; i < n; ++i)
+      dot += sqrt_mass[i] * x[static_cast<Eigen::Index>(3 * i + a)];
     dot /= total_mass;
-    for (std::size_t i = 0; i < n; ++i) x[static_cast<Eigen::Index>(3 * i + a)] -= dot * sqrt_mass[i];
+    for (std::size_t i = 0; i < n; ++i)
+      x[static_cast<Eigen::Index>(3 * i + a)] -= dot * sqrt_mass[i];
   }
 }
 
@@ -158,27 +169,33 @@ std::vector<double> inverse_mode_weights(const Modes& m) {
 
 namespace {
 
-std::vector<double> dense_inverse_mode_weights(const SparseHessian& hessian, const std::vector<double>& mass) {
+std::vector<double> dense_inverse_mode_weights(const SparseHessian& hessian,
+                                               const std::vector<double>& mass) {
   const std::size_t n = hessian.atoms();
   Eigen::MatrixXd A = Eigen::MatrixXd(hessian.dynamical_matrix(mass, false));
   const double c = A.trace() / static_cast<double>(A.rows());
   const double total_mass = std::accumulate(mass.begin(), mass.end(), 0.0);
   for (int a = 0; a < 3; ++a) {
     Eigen::VectorXd t = Eigen::VectorXd::Zero(A.rows());
-    for (std::size_t i = 0; i < n; ++i) t[static_cast<Eigen::Index>(3 * i + a)] = std::sqrt(mass[i] / total_mass);
+    for (std::size_t i = 0; i < n; ++i)
+      t[static_cast<Eigen::Index>(3 * i + a)] = std::sqrt(mass[i] / total_mass);
     A.selfadjointView<Eigen::Lower>().rankUpdate(t, c);
   }
   const Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt(A);
   if (llt.info() != Eigen::Success) {
-    throw ComputeError("the dynamical matrix is not positive semi-definite (imaginary modes): not an energy minimum");
+    throw ComputeError(
+        "the dynamical matrix is not positive semi-definite (imaginary modes): not an energy "
+        "minimum");
   }
   A.resize(0, 0);
   // (D + c P_T)⁻¹ = L⁻ᵀ L⁻¹: its diagonal is the column norms of L⁻¹.
-  Eigen::MatrixXd Linv = Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(3 * n), static_cast<Eigen::Index>(3 * n));
+  Eigen::MatrixXd Linv =
+      Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(3 * n), static_cast<Eigen::Index>(3 * n));
   llt.matrixL().solveInPlace(Linv);
   std::vector<double> w(n, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
-    for (int a = 0; a < 3; ++a) w[i] += Linv.col(static_cast<Eigen::Index>(3 * i + a)).squaredNorm();
+    for (int a = 0; a < 3; ++a)
+      w[i] += Linv.col(static_cast<Eigen::Index>(3 * i + a)).squaredNorm();
     w[i] -= 3.0 * mass[i] / (total_mass * c);
   }
   return w;
@@ -186,7 +203,8 @@ std::vector<double> dense_inverse_mode_weights(const SparseHessian& hessian, con
 
 }  // namespace
 
-std::vector<double> inverse_mode_weights(const SparseHessian& hessian, const std::vector<double>& mass, bool dense) {
+std::vector<double> inverse_mode_weights(const SparseHessian& hessian,
+                                         const std::vector<double>& mass, bool dense) {
   if (dense) return dense_inverse_mode_weights(hessian, mass);
   const std::size_t n = hessian.atoms();
   Eigen::SparseMatrix<double> lower = hessian.dynamical_matrix(mass, true);
@@ -194,8 +212,10 @@ std::vector<double> inverse_mode_weights(const SparseHessian& hessian, const std
   for (Eigen::Index k = 0; k < lower.rows(); ++k) trace += lower.coeff(k, k);
   const double sigma = -1e-10 * trace / static_cast<double>(3 * n);
   for (Eigen::Index k = 0; k < lower.rows(); ++k) lower.coeffRef(k, k) -= sigma;
-  const Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Lower, Eigen::AMDOrdering<int>> ldlt(lower);
-  if (ldlt.info() != Eigen::Success) throw ComputeError("the sparse LDLT factorisation of the dynamical matrix failed");
+  const Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Lower, Eigen::AMDOrdering<int>>
+      ldlt(lower);
+  if (ldlt.info() != Eigen::Success)
+    throw ComputeError("the sparse LDLT factorisation of the dynamical matrix failed");
   std::vector<double> sqrt_mass(n);
   for (std::size_t i = 0; i < n; ++i) sqrt_mass[i] = std::sqrt(mass[i]);
   const double total_mass = std::accumulate(mass.begin(), mass.end(), 0.0);
@@ -246,11 +266,13 @@ Modes lowest_modes(const SparseHessian& hessian, const std::vector<double>& mass
     if (eig.info() != Eigen::Success) throw ComputeError("the dense eigensolver did not converge");
     const std::size_t keep = count == 0 ? dim : std::min(dim, count + 3);
     std::vector<double> values(eig.eigenvalues().data(), eig.eigenvalues().data() + keep);
-    remove_translations(m, mass, std::move(values), eig.eigenvectors().leftCols(static_cast<Eigen::Index>(keep)));
+    remove_translations(m, mass, std::move(values),
+                        eig.eigenvectors().leftCols(static_cast<Eigen::Index>(keep)));
     return m;
   }
   if (count == 0 || count > available) {
-    throw ComputeError(fmt::format("shift-invert computes the lowest modes only: ask for 1 to {} modes", available));
+    throw ComputeError(fmt::format(
+        "shift-invert computes the lowest modes only: ask for 1 to {} modes", available));
   }
   // σ just below zero: D − σI is positive definite at a minimum, and the eigenvalues nearest σ
   // are the translations and the softest modes.
@@ -258,7 +280,8 @@ Modes lowest_modes(const SparseHessian& hessian, const std::vector<double>& mass
   for (std::size_t i = 0; i < hessian.atoms(); ++i) trace += hessian.at(i, i).trace() / mass[i];
   const double sigma = -1e-4 * trace / static_cast<double>(dim);
   const auto nev = static_cast<Eigen::Index>(count + 3);
-  const auto ncv = static_cast<Eigen::Index>(std::min<std::size_t>(dim, std::max<std::size_t>(2 * (count + 3) + 1, 40)));
+  const auto ncv = static_cast<Eigen::Index>(
+      std::min<std::size_t>(dim, std::max<std::size_t>(2 * (count + 3) + 1, 40)));
   Eigen::VectorXd ev;
   Eigen::MatrixXd vectors;
   if (solver == ModeSolver::ShiftInvert && hessian.atoms() <= kDenseFactorAtoms) {

@@ -26,9 +26,9 @@ inline constexpr std::size_t kDenseFactorAtoms = 5000;
 
 struct Modes {
   ModeSolver solver = ModeSolver::Dense;
-  std::size_t dimension = 0;        // 3N
-  std::vector<double> eigenvalues;  // ω², ascending, translations removed (eV/(Å²·amu))
-  Eigen::MatrixXd vectors;          // 3N × modes, unit columns e_l (mass-weighted coordinates)
+  std::size_t dimension = 0;          // 3N
+  std::vector<double> eigenvalues;    // ω², ascending, translations removed (eV/(Å²·amu))
+  Eigen::MatrixXd vectors;            // 3N × modes, unit columns e_l (mass-weighted coordinates)
   std::vector<double> translational;  // eigenvalues of the removed translational modes
   std::size_t imaginary = 0;          // modes with λ < 0 among those computed
   int iterations = 0;                 // Lanczos restarts (shift-invert)
@@ -36,8 +36,8 @@ struct Modes {
 
 // The `count` lowest modes after removing the 3 translations (count = 0: all 3N − 3, dense only).
 // ShiftInvert throws ComputeError when Lanczos does not converge.
-Modes lowest_modes(const SparseHessian& hessian, const std::vector<double>& atom_mass, std::size_t count,
-                   ModeSolver solver);
+Modes lowest_modes(const SparseHessian& hessian, const std::vector<double>& atom_mass,
+                   std::size_t count, ModeSolver solver);
 
 // Per atom w_i = Σ_{l>3} |e_li|² / λ_l (translations excluded), the diagonal of the
 // pseudo-inverse of D, so that the classical harmonic MSD is k_B T w_i / m_i (SCIENCE.md §6b).
@@ -48,8 +48,8 @@ std::vector<double> inverse_mode_weights(const Modes& all_modes);
 // O(N³) but blocked, seconds for 2000 atoms. Otherwise 3N sparse solves with D − σI (σ = −1e-10
 // of the mean diagonal) on vectors kept orthogonal to the translations, in parallel over atoms.
 // Throws ComputeError when D is not positive semi-definite (imaginary modes).
-std::vector<double> inverse_mode_weights(const SparseHessian& hessian, const std::vector<double>& atom_mass,
-                                         bool dense);
+std::vector<double> inverse_mode_weights(const SparseHessian& hessian,
+                                         const std::vector<double>& atom_mass, bool dense);
 
 // Frequency in THz of an eigenvalue; negative for an imaginary mode (−ν of |λ|).
 double frequency_thz(double eigenvalue);

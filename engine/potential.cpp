@@ -16,7 +16,8 @@ std::vector<double> type_masses(const Potential& potential, const std::vector<Ty
     } else if (const auto m = potential.mass_of_type(t)) {
       mass[k] = *m;
     } else {
-      throw ComputeError(fmt::format("no mass for atom type {}: give it in input.types.{}.mass", t, t));
+      throw ComputeError(
+          fmt::format("no mass for atom type {}: give it in input.types.{}.mass", t, t));
     }
   }
   return mass;

@@ -49,19 +49,22 @@ PotentialRequest potential_request_from(const nlohmann::json& p, const std::stri
   r.json_path = json_path;
   if (r.style == "lj/cut") {
     if (!p.contains("lj")) {
-      throw ConfigError(json_path + ".lj", "style lj/cut needs its parameters: \"lj\": {\"pair_coeff\": [...]}");
+      throw ConfigError(json_path + ".lj",
+                        "style lj/cut needs its parameters: \"lj\": {\"pair_coeff\": [...]}");
     }
     r.lj = validate_params(p["lj"], lj_param_specs(), json_path + ".lj");
     return r;
   }
   if (!p.contains("file")) {
-    throw ConfigError(json_path + ".file", fmt::format("style {} needs the potential \"file\"", r.style));
+    throw ConfigError(json_path + ".file",
+                      fmt::format("style {} needs the potential \"file\"", r.style));
   }
   if (!p.contains("elements")) {
-    throw ConfigError(json_path + ".elements",
-                      fmt::format("style {} needs \"elements\": the file's element of each atom type, "
-                                  "in type order (as pair_coeff * * FILE Cu Zr)",
-                                  r.style));
+    throw ConfigError(
+        json_path + ".elements",
+        fmt::format("style {} needs \"elements\": the file's element of each atom type, "
+                    "in type order (as pair_coeff * * FILE Cu Zr)",
+                    r.style));
   }
   r.file = p["file"].get<std::string>();
   const nlohmann::json& e = p["elements"];

@@ -46,6 +46,8 @@ class Registry {
 
 // For the registration line at the end of an analyzer's file:
 //   const bool registered = mgs::register_analyzer({...});
-inline bool register_analyzer(AnalyzerSpec spec) { return Registry::instance().add(std::move(spec)); }
+inline bool register_analyzer(AnalyzerSpec spec) {
+  return Registry::instance().add(std::move(spec));
+}
 
 }  // namespace mgs

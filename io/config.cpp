@@ -39,7 +39,8 @@ struct ErrorLocator : nlohmann::json_sax<json> {
   bool end_object() override { return true; }
   bool start_array(std::size_t) override { return true; }
   bool end_array() override { return true; }
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& e) override {
     found = true;
     byte = position;
     what = e.what();
@@ -58,7 +59,8 @@ const std::vector<ParamSpec>& top_specs() {
       ParamSpec("analyzers", ParamKind::Array, nullptr, "", "analyzers to run, in order"),
       ParamSpec("outputs", ParamKind::Array, json::array(), "", "files to write"),
       ParamSpec("threads", ParamKind::Integer, 0, "", "worker threads (0: all cores)").at_least(0),
-      ParamSpec("$schema", ParamKind::String, nullptr, "", "JSON schema reference (ignored)").optional(),
+      ParamSpec("$schema", ParamKind::String, nullptr, "", "JSON schema reference (ignored)")
+          .optional(),
       ParamSpec("description", ParamKind::String, nullptr, "", "free text (ignored)").optional(),
   };
   return specs;
@@ -67,10 +69,13 @@ const std::vector<ParamSpec>& top_specs() {
 const std::vector<ParamSpec>& input_specs() {
   static const std::vector<ParamSpec> specs{
       ParamSpec("path", ParamKind::Any, nullptr, "", "a file, a glob pattern, or a list of them"),
-      ParamSpec("format", ParamKind::String, "", "", "lammps_dump or lammps_data (default: from the name)")
+      ParamSpec("format", ParamKind::String, "", "",
+                "lammps_dump or lammps_data (default: from the name)")
           .one_of({"", "lammps_dump", "lammps_data"}),
-      ParamSpec("frames", ParamKind::Object, json::object(), "", "frame selection {start, stop, step}"),
-      ParamSpec("types", ParamKind::Object, json::object(), "", "per type: {element, mass, radius}"),
+      ParamSpec("frames", ParamKind::Object, json::object(), "",
+                "frame selection {start, stop, step}"),
+      ParamSpec("types", ParamKind::Object, json::object(), "",
+                "per type: {element, mass, radius}"),
   };
   return specs;
 }
@@ -112,7 +117,8 @@ const std::vector<ParamSpec>& output_specs() {
   return specs;
 }
 
-InputSpec parse_input(const json& in, const std::filesystem::path& base, std::vector<TypeInfo>& types) {
+InputSpec parse_input(const json& in, const std::filesystem::path& base,
+                      std::vector<TypeInfo>& types) {
   const json v = validate_params(in, input_specs(), "input");
   InputSpec spec;
   const json& p = v["path"];
@@ -120,7 +126,8 @@ InputSpec parse_input(const json& in, const std::filesystem::path& base, std::ve
     spec.paths.push_back(resolve(base, p.get<std::string>()).string());
   } else if (p.is_array() && !p.empty()) {
     for (std::size_t i = 0; i < p.size(); ++i) {
-      if (!p[i].is_string()) throw ConfigError(fmt::format("input.path[{}]", i), "expected a string");
+      if (!p[i].is_string())
+        throw ConfigError(fmt::format("input.path[{}]", i), "expected a string");
       spec.paths.push_back(resolve(base, p[i].get<std::string>()).string());
     }
   } else {
@@ -154,7 +161,8 @@ std::filesystem::path potential_file(const std::filesystem::path& base, const st
   if (std::filesystem::exists(p, ec)) return p;
   const char* dir = std::getenv("LAMMPS_POTENTIALS");
   if (dir && *dir) {
-    const std::filesystem::path alt = std::filesystem::path(dir) / std::filesystem::path(given).filename();
+    const std::filesystem::path alt =
+        std::filesystem::path(dir) / std::filesystem::path(given).filename();
     if (std::filesystem::exists(alt, ec)) return alt;
   }
   return p;
@@ -162,7 +170,9 @@ std::filesystem::path potential_file(const std::filesystem::path& base, const st
 
 }  // namespace
 
-RunContext run_context(const std::vector<TypeInfo>& types) { return RunContext{types, potential_loader()}; }
+RunContext run_context(const std::vector<TypeInfo>& types) {
+  return RunContext{types, potential_loader()};
+}
 
 RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_dir,
                            const std::filesystem::path& file) {
@@ -188,9 +198,10 @@ RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_di
       std::vector<std::string> names;
       for (const auto* s : Registry::instance().all()) names.push_back(s->name);
       const std::string near = closest_key(type, names);
-      throw ConfigError(path + ".type",
-                        fmt::format("unknown analyzer \"{}\"{}", type,
-                                    near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near)));
+      throw ConfigError(
+          path + ".type",
+          fmt::format("unknown analyzer \"{}\"{}", type,
+                      near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near)));
     }
     AnalyzerConfig ac;
     ac.type = type;
@@ -210,15 +221,17 @@ RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_di
       throw ConfigError(path + ".label", "labels name output columns: no spaces or commas");
     }
     if (!labels.insert(ac.label).second) {
-      throw ConfigError(path + ".label",
-                        fmt::format("label \"{}\" is used twice; give each instance its own label", ac.label));
+      throw ConfigError(
+          path + ".label",
+          fmt::format("label \"{}\" is used twice; give each instance its own label", ac.label));
     }
     if (ac.params.contains("reference")) {
       // Checked here for errors that name the JSON path; files relative to the run file.
       const ReferenceSpec ref = reference_spec_from(ac.params, path);
       if (!ref.path.empty()) ac.params["reference"]["path"] = resolve(base_dir, ref.path).string();
     }
-    if (ac.params.contains("file") && ac.params.contains("style") && ac.params["file"].is_string()) {
+    if (ac.params.contains("file") && ac.params.contains("style") &&
+        ac.params["file"].is_string()) {
       ac.params["file"] = potential_file(base_dir, ac.params["file"].get<std::string>()).string();
     }
     // Construct once now so that parameter errors surface before any file is read.
@@ -236,12 +249,14 @@ RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_di
     const auto& formats = output_formats();
     if (std::find(formats.begin(), formats.end(), spec.format) == formats.end()) {
       const std::string near = closest_key(spec.format, formats);
-      throw ConfigError(path + ".format",
-                        fmt::format("unknown output format \"{}\"{}; known: {}", spec.format,
-                                    near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near),
-                                    fmt::join(formats, ", ")));
+      throw ConfigError(
+          path + ".format",
+          fmt::format("unknown output format \"{}\"{}; known: {}", spec.format,
+                      near.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", near),
+                      fmt::join(formats, ", ")));
     }
-    spec.path = std::filesystem::absolute(resolve(base_dir, o["path"].get<std::string>())).lexically_normal();
+    spec.path = std::filesystem::absolute(resolve(base_dir, o["path"].get<std::string>()))
+                    .lexically_normal();
     spec.column_prefix = o["column_prefix"].get<std::string>();
     for (const auto& f : o["fields"]) {
       if (!f.is_string()) throw ConfigError(path + ".fields", "expected a list of column names");
@@ -254,7 +269,8 @@ RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_di
       std::error_code ec;
       if (std::filesystem::equivalent(in, spec.path, ec) ||
           std::filesystem::absolute(in).lexically_normal() == spec.path) {
-        throw ConfigError(path + ".path", fmt::format("refusing to overwrite the input file {}", in));
+        throw ConfigError(path + ".path",
+                          fmt::format("refusing to overwrite the input file {}", in));
       }
     }
     cfg.outputs.push_back(std::move(spec));
@@ -267,13 +283,26 @@ namespace {
 json schema_of(const ParamSpec& p) {
   json s;
   switch (p.kind) {
-    case ParamKind::Number: s["type"] = "number"; break;
-    case ParamKind::Integer: s["type"] = "integer"; break;
-    case ParamKind::Boolean: s["type"] = "boolean"; break;
-    case ParamKind::String: s["type"] = "string"; break;
-    case ParamKind::Object: s["type"] = "object"; break;
-    case ParamKind::Array: s["type"] = "array"; break;
-    case ParamKind::Any: break;
+    case ParamKind::Number:
+      s["type"] = "number";
+      break;
+    case ParamKind::Integer:
+      s["type"] = "integer";
+      break;
+    case ParamKind::Boolean:
+      s["type"] = "boolean";
+      break;
+    case ParamKind::String:
+      s["type"] = "string";
+      break;
+    case ParamKind::Object:
+      s["type"] = "object";
+      break;
+    case ParamKind::Array:
+      s["type"] = "array";
+      break;
+    case ParamKind::Any:
+      break;
   }
   s["description"] = p.unit.empty() ? p.doc : p.doc + " [" + p.unit + "]";
   if (!p.default_value.is_null()) s["default"] = p.default_value;
@@ -283,7 +312,8 @@ json schema_of(const ParamSpec& p) {
   return s;
 }
 
-json object_schema(const std::vector<ParamSpec>& specs, const json& extra_properties = json::object()) {
+json object_schema(const std::vector<ParamSpec>& specs,
+                   const json& extra_properties = json::object()) {
   json s = {{"type", "object"}, {"additionalProperties", false}};
   json props = extra_properties;
   json required = json::array();
@@ -305,17 +335,22 @@ json run_schema() {
   json input = object_schema(input_specs());
   input["properties"]["path"] = {
       {"description", "a file, a glob pattern, or a list of them"},
-      {"oneOf", json::array({{{"type", "string"}}, {{"type", "array"}, {"items", {{"type", "string"}}}, {"minItems", 1}}})}};
+      {"oneOf",
+       json::array({{{"type", "string"}},
+                    {{"type", "array"}, {"items", {{"type", "string"}}}, {"minItems", 1}}})}};
   input["properties"]["frames"] = object_schema(frame_specs());
-  input["properties"]["types"] = {{"type", "object"},
-                                  {"patternProperties", {{"^[1-9][0-9]*$", object_schema(type_specs())}}},
-                                  {"additionalProperties", false}};
+  input["properties"]["types"] = {
+      {"type", "object"},
+      {"patternProperties", {{"^[1-9][0-9]*$", object_schema(type_specs())}}},
+      {"additionalProperties", false}};
   top["properties"]["input"] = input;
   json variants = json::array();
   for (const auto* spec : Registry::instance().all()) {
-    json a = object_schema(spec->params,
-                           {{"type", {{"const", spec->name}}},
-                            {"label", {{"type", "string"}, {"description", "names the output columns (default: the type)"}}}});
+    json a = object_schema(
+        spec->params,
+        {{"type", {{"const", spec->name}}},
+         {"label",
+          {{"type", "string"}, {"description", "names the output columns (default: the type)"}}}});
     a["required"].push_back("type");
     a["description"] = spec->doc;
     variants.push_back(a);
@@ -351,9 +386,11 @@ RunConfig load_run_config(const std::filesystem::path& path) {
     ErrorLocator where;
     json::sax_parse(text, &where);
     const std::size_t upto = std::min<std::size_t>(where.found ? where.byte : 0, text.size());
-    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(upto), '\n');
+    const auto line =
+        1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(upto), '\n');
     const std::size_t line_start = text.rfind('\n', upto == 0 ? 0 : upto - 1);
-    const std::size_t column = line_start == std::string::npos || upto == 0 ? upto : upto - line_start - 1;
+    const std::size_t column =
+        line_start == std::string::npos || upto == 0 ? upto : upto - line_start - 1;
     // nlohmann's text is "[json.exception.parse_error.101] parse error at line L, column C:
     // <what>" (keep the column and <what>, which say what was expected) or
     // "[json.exception.out_of_range.406] number overflow parsing '2e308'" (keep the part after

@@ -49,7 +49,8 @@ class PotentialText {
     std::vector<double> v;
     v.reserve(n);
     while (v.size() < n) {
-      for (std::string_view w : words(fmt::format("{} ({} of {} values read)", what, v.size(), n))) {
+      for (std::string_view w :
+           words(fmt::format("{} ({} of {} values read)", what, v.size(), n))) {
         if (v.size() == n) break;
         v.push_back(number(w, what));
       }
@@ -59,7 +60,8 @@ class PotentialText {
 
   double number(std::string_view w, const std::string& what) const {
     const auto x = to_double(w);
-    if (!x || !std::isfinite(*x)) fail(fmt::format("expected a finite number in {}, got {}", what, quote(w)));
+    if (!x || !std::isfinite(*x))
+      fail(fmt::format("expected a finite number in {}, got {}", what, quote(w)));
     return *x;
   }
   std::int64_t integer(std::string_view w, const std::string& what) const {
@@ -68,7 +70,9 @@ class PotentialText {
     return *x;
   }
 
-  [[noreturn]] void fail(const std::string& what) const { throw InputError(path_, line_number_, what); }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw InputError(path_, line_number_, what);
+  }
 
  private:
   bool next_raw() {
@@ -96,7 +100,8 @@ EamTables read_eam_file(const std::string& path, const std::string& style) {
   EamTables t;
   t.style = style;
   t.file = path;
-  for (int k = 0; k < 3; ++k) in.skip_line("the element line (a setfl file starts with 3 comment lines)");
+  for (int k = 0; k < 3; ++k)
+    in.skip_line("the element line (a setfl file starts with 3 comment lines)");
 
   const auto head = in.words("the element line \"N element1 ... elementN\"");
   const std::int64_t ne = in.integer(head[0], "the number of elements");
@@ -109,14 +114,16 @@ EamTables read_eam_file(const std::string& path, const std::string& style) {
   for (std::size_t k = 1; k < head.size(); ++k) t.elements.emplace_back(head[k]);
 
   const auto grid = in.words("\"Nrho drho Nr dr cutoff\"");
-  if (grid.size() < 5) in.fail(fmt::format("expected \"Nrho drho Nr dr cutoff\" (5 values), got {}", grid.size()));
+  if (grid.size() < 5)
+    in.fail(fmt::format("expected \"Nrho drho Nr dr cutoff\" (5 values), got {}", grid.size()));
   const std::int64_t nrho = in.integer(grid[0], "Nrho");
   t.drho = in.number(grid[1], "drho");
   const std::int64_t nr = in.integer(grid[2], "Nr");
   t.dr = in.number(grid[3], "dr");
   t.cutoff = in.number(grid[4], "the cutoff");
   if (nrho < 5 || nrho > kMaxTablePoints || nr < 5 || nr > kMaxTablePoints) {
-    in.fail(fmt::format("expected Nrho and Nr between 5 and {}, got {} and {}", kMaxTablePoints, nrho, nr));
+    in.fail(fmt::format("expected Nrho and Nr between 5 and {}, got {} and {}", kMaxTablePoints,
+                        nrho, nr));
   }
   if (!(t.drho > 0.0) || !(t.dr > 0.0) || !(t.cutoff > 0.0)) {
     in.fail("expected positive drho, dr and cutoff");
@@ -136,15 +143,18 @@ EamTables read_eam_file(const std::string& path, const std::string& style) {
     in.integer(line[0], fmt::format("the atomic number of {}", el));
     t.masses[a] = in.number(line[1], fmt::format("the mass of {}", el));
     if (!(t.masses[a] > 0.0)) in.fail(fmt::format("expected a positive mass for {}", el));
-    t.embedding[a] = in.table(static_cast<std::size_t>(nrho), fmt::format("the embedding function F(rho) of {}", el));
+    t.embedding[a] = in.table(static_cast<std::size_t>(nrho),
+                              fmt::format("the embedding function F(rho) of {}", el));
     if (fs) {
       // Element a's block holds the density a gives to each element b.
       for (std::size_t b = 0; b < n; ++b) {
-        t.density[a][b] = in.table(static_cast<std::size_t>(nr),
-                                   fmt::format("the density function of {} at {}", el, t.elements[b]));
+        t.density[a][b] =
+            in.table(static_cast<std::size_t>(nr),
+                     fmt::format("the density function of {} at {}", el, t.elements[b]));
       }
     } else {
-      const auto rho = in.table(static_cast<std::size_t>(nr), fmt::format("the density function of {}", el));
+      const auto rho =
+          in.table(static_cast<std::size_t>(nr), fmt::format("the density function of {}", el));
       for (std::size_t b = 0; b < n; ++b) t.density[a][b] = rho;
     }
   }
@@ -181,8 +191,9 @@ PotentialLoader potential_loader() {
       if (it == tables->elements.end()) {
         std::string have;
         for (const auto& e : tables->elements) have += (have.empty() ? "" : ", ") + e;
-        throw ConfigError(fmt::format("{}.elements[{}]", r.json_path, k),
-                          fmt::format("element \"{}\" is not in {} (it has {})", r.elements[k], r.file, have));
+        throw ConfigError(
+            fmt::format("{}.elements[{}]", r.json_path, k),
+            fmt::format("element \"{}\" is not in {} (it has {})", r.elements[k], r.file, have));
       }
       species[k + 1] = static_cast<int>(it - tables->elements.begin());
     }

@@ -22,17 +22,20 @@ const std::vector<double>& values(const FrameResult& r, const std::string& name)
 
 }  // namespace
 
-TEST_CASE("flexibility_volume: Gaussian jitter with a fixed spacing gives 3σ²·a", "[flexibility_volume][analyzers]") {
+TEST_CASE("flexibility_volume: Gaussian jitter with a fixed spacing gives 3σ²·a",
+          "[flexibility_volume][analyzers]") {
   const Frame sites = test::cubic_lattice("fcc", 3.6, 3);
   const double sigma = 0.1, a = 2.5;
   const int frames = 600;
   std::mt19937 rng(5);
   std::normal_distribution<double> g(0.0, sigma);
   std::vector<std::unique_ptr<Analyzer>> list;
-  list.push_back(test::make_analyzer("flexibility_volume", {{"spacing", a}, {"temperature", 100.0}}));
+  list.push_back(
+      test::make_analyzer("flexibility_volume", {{"spacing", a}, {"temperature", 100.0}}));
   for (int k = 0; k < frames; ++k) {
     Frame f = sites;
-    for (std::size_t i = 0; i < f.size(); ++i) f.pos[i] = f.box.wrap(sites.pos[i] + Vec3(g(rng), g(rng), g(rng)));
+    for (std::size_t i = 0; i < f.size(); ++i)
+      f.pos[i] = f.box.wrap(sites.pos[i] + Vec3(g(rng), g(rng), g(rng)));
     auto r = test::compute_with_inputs(f, static_cast<std::size_t>(k), {f}, list);
     FrameInfo info;
     info.index = static_cast<std::size_t>(k);
@@ -43,23 +46,30 @@ TEST_CASE("flexibility_volume: Gaussian jitter with a fixed spacing gives 3σ²�
   const auto& v = values(*out, "value");
   double mean = 0.0;
   for (double x : v) mean += x / static_cast<double>(v.size());
-  const double expected = 3 * sigma * sigma * (1.0 - 1.0 / frames) * (1.0 - 1.0 / static_cast<double>(v.size())) * a;
+  const double expected =
+      3 * sigma * sigma * (1.0 - 1.0 / frames) * (1.0 - 1.0 / static_cast<double>(v.size())) * a;
   CHECK(mean == Approx(expected).epsilon(0.02));
   CHECK(out->summary["kT_over_vflex_GPa"].get<double>() ==
-        Approx(analyzers::kBoltzmannEvPerK * 100.0 / out->summary["all"]["mean"].get<double>() * 160.21766208)
+        Approx(analyzers::kBoltzmannEvPerK * 100.0 / out->summary["all"]["mean"].get<double>() *
+               160.21766208)
             .epsilon(1e-12));
 }
 
-TEST_CASE("flexibility_volume: harmonic MSD times the global or Voronoi spacing", "[flexibility_volume][analyzers]") {
+TEST_CASE("flexibility_volume: harmonic MSD times the global or Voronoi spacing",
+          "[flexibility_volume][analyzers]") {
   const Frame f = test::cubic_lattice("fcc", 3.639, 3);
-  const json cu = {{"style", "eam/fs"}, {"file", "/usr/share/lammps/potentials/CuZr_mm.eam.fs"}, {"elements", {"Cu"}}};
+  const json cu = {{"style", "eam/fs"},
+                   {"file", "/usr/share/lammps/potentials/CuZr_mm.eam.fs"},
+                   {"elements", {"Cu"}}};
   std::vector<std::unique_ptr<Analyzer>> list;
   list.push_back(test::make_analyzer("soft_spots", cu));
   list.push_back(test::make_analyzer("flexibility_volume", {{"msd", "soft_spots_harmonic_msd"}}));
-  auto voronoi = test::make_analyzer("flexibility_volume", {{"msd", "soft_spots_harmonic_msd"}, {"spacing", "voronoi"}});
+  auto voronoi = test::make_analyzer("flexibility_volume",
+                                     {{"msd", "soft_spots_harmonic_msd"}, {"spacing", "voronoi"}});
   list.push_back(std::move(voronoi));
   const auto r = test::compute_with_inputs(f, 0, {f}, list);
-  const auto& msd = std::get<std::vector<double>>(test::find_field(r[0].result, "harmonic_msd").values);
+  const auto& msd =
+      std::get<std::vector<double>>(test::find_field(r[0].result, "harmonic_msd").values);
   const double global = std::cbrt(f.box.volume() / static_cast<double>(f.size()));
   for (std::size_t i = 0; i < f.size(); ++i) {
     CHECK(values(r[1].result, "value")[i] == Approx(msd[i] * global).epsilon(1e-14));
@@ -68,9 +78,11 @@ TEST_CASE("flexibility_volume: harmonic MSD times the global or Voronoi spacing"
   }
 }
 
-TEST_CASE("flexibility_volume: a missing MSD field is named with the ones available", "[flexibility_volume][analyzers]") {
+TEST_CASE("flexibility_volume: a missing MSD field is named with the ones available",
+          "[flexibility_volume][analyzers]") {
   const Frame f = test::cubic_lattice("fcc", 3.6, 2);
   std::vector<std::unique_ptr<Analyzer>> list;
   list.push_back(test::make_analyzer("flexibility_volume", {{"msd", "nope_msd"}}));
-  CHECK_THROWS_WITH(test::compute_with_inputs(f, 0, {f}, list), Catch::Contains("no per-atom field \"nope_msd\""));
+  CHECK_THROWS_WITH(test::compute_with_inputs(f, 0, {f}, list),
+                    Catch::Contains("no per-atom field \"nope_msd\""));
 }

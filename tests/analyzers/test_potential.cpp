@@ -121,10 +121,12 @@ TEST_CASE("potential: Lennard-Jones dimer against the closed form, with and with
     Frame f = test::make_frame(Box(Mat3::Identity() * 30.0, Vec3::Zero(), {true, true, true}),
                                {Vec3(10, 10, 10), Vec3(10 + r, 10, 10)}, {1, 1});
     for (const bool shift : {false, true}) {
-      const json p = {{"style", "lj/cut"},
-                      {"lj",
-                       {{"shift", shift},
-                        {"pair_coeff", {{{"types", {1, 1}}, {"epsilon", eps}, {"sigma", sigma}, {"cutoff", rc}}}}}}};
+      const json p = {
+          {"style", "lj/cut"},
+          {"lj",
+           {{"shift", shift},
+            {"pair_coeff",
+             {{{"types", {1, 1}}, {"epsilon", eps}, {"sigma", sigma}, {"cutoff", rc}}}}}}};
       const FrameResult res = run_potential(f, p);
       const double s6 = std::pow(sigma / r, 6), c6 = std::pow(sigma / rc, 6);
       const double e = 4 * eps * (s6 * s6 - s6) - (shift ? 4 * eps * (c6 * c6 - c6) : 0.0);
@@ -139,9 +141,11 @@ TEST_CASE("potential: Lennard-Jones dimer against the closed form, with and with
   }
 }
 
-TEST_CASE("potential: a perfect EAM crystal has zero forces and equal energies", "[potential][analyzers]") {
+TEST_CASE("potential: a perfect EAM crystal has zero forces and equal energies",
+          "[potential][analyzers]") {
   Frame f = test::cubic_lattice("fcc", 3.639, 4);  // Mendelev's Cu lattice constant
-  const FrameResult r = run_potential(f, {{"style", "eam/fs"}, {"file", kCuZr}, {"elements", {"Cu"}}});
+  const FrameResult r =
+      run_potential(f, {{"style", "eam/fs"}, {"file", kCuZr}, {"elements", {"Cu"}}});
   const auto& e = values(r, "energy");
   for (std::size_t i = 0; i < f.size(); ++i) {
     CHECK(e[i] == Approx(e[0]).epsilon(1e-12));
@@ -155,11 +159,13 @@ TEST_CASE("potential: eam/fs matches LAMMPS on the 300 K glass and a sheared tri
   const std::string pair = fmt::format("pair_style eam/fs\npair_coeff * * {} Cu Zr", kCuZr);
   const json params = {{"style", "eam/fs"}, {"file", kCuZr}, {"elements", {"Cu", "Zr"}}};
   SECTION("orthogonal, 300 K") {
-    check_against_lammps(lammps_reference(test::shared_data("cuzr2k_300K.data"), pair, "pot_fs"), params);
+    check_against_lammps(lammps_reference(test::shared_data("cuzr2k_300K.data"), pair, "pot_fs"),
+                         params);
   }
   SECTION("triclinic, after shear") {
-    check_against_lammps(lammps_reference(test::shared_data("cuzr2k_aqs_final_tric.data"), pair, "pot_tric"),
-                         params);
+    check_against_lammps(
+        lammps_reference(test::shared_data("cuzr2k_aqs_final_tric.data"), pair, "pot_tric"),
+        params);
   }
   SECTION("types mapped to other elements: both types Zr") {
     const std::string zr = fmt::format("pair_style eam/fs\npair_coeff * * {} Zr Zr", kCuZr);
@@ -175,7 +181,8 @@ TEST_CASE("potential: eam/alloy and lj/cut (mixed, shifted) match LAMMPS on the 
   SECTION("eam/alloy (setfl), types as Cu and Ni") {
     const std::string file = "/usr/share/lammps/potentials/CuNi.eam.alloy";
     check_against_lammps(
-        lammps_reference(data, fmt::format("pair_style eam/alloy\npair_coeff * * {} Cu Ni", file), "pot_alloy"),
+        lammps_reference(data, fmt::format("pair_style eam/alloy\npair_coeff * * {} Cu Ni", file),
+                         "pot_alloy"),
         {{"style", "eam/alloy"}, {"file", file}, {"elements", {"Cu", "Ni"}}});
   }
   SECTION("lj/cut with the cross pair mixed (geometric) and energies shifted") {
@@ -212,7 +219,8 @@ TEST_CASE("potential: the global virial pressure equals LAMMPS compute pressure 
           "[potential][analyzers][lammps]") {
   if (!test::lammps_available()) return;
   const auto dir = test::temp_dir("pot_pressure");
-  test::write_text(dir / "in.lmp", fmt::format(R"(units metal
+  test::write_text(dir / "in.lmp",
+                   fmt::format(R"(units metal
 boundary p p p
 atom_style atomic
 read_data {}
@@ -223,45 +231,55 @@ thermo_style custom step pe c_p[1] c_p[2] c_p[3] c_p[4] c_p[5] c_p[6]
 thermo_modify format float %.17g
 run 0
 )",
-                                               test::shared_data("cuzr2k_aqs_final_tric.data").string(), kCuZr));
+                               test::shared_data("cuzr2k_aqs_final_tric.data").string(), kCuZr));
   std::string out;
-  REQUIRE(test::run_command(fmt::format("cd '{}' && lmp -log log.lmp -screen none -in in.lmp", dir.string()),
-                            &out) == 0);
+  REQUIRE(test::run_command(
+              fmt::format("cd '{}' && lmp -log log.lmp -screen none -in in.lmp", dir.string()),
+              &out) == 0);
   const std::string log = test::read_text(dir / "log.lmp");
   const auto at = log.find("\n", log.find("Step PotEng"));
   std::istringstream row(log.substr(at + 1));
   double step, pe, p[6];
   row >> step >> pe >> p[0] >> p[1] >> p[2] >> p[3] >> p[4] >> p[5];
   REQUIRE(row);
-  const Frame f = io::read_lammps_data(test::shared_data("cuzr2k_aqs_final_tric.data").string()).frame;
-  const FrameResult r = run_potential(f, {{"style", "eam/fs"}, {"file", kCuZr}, {"elements", {"Cu", "Zr"}}});
+  const Frame f =
+      io::read_lammps_data(test::shared_data("cuzr2k_aqs_final_tric.data").string()).frame;
+  const FrameResult r =
+      run_potential(f, {{"style", "eam/fs"}, {"file", kCuZr}, {"elements", {"Cu", "Zr"}}});
   CHECK(r.summary["energy"].get<double>() == Approx(pe).epsilon(1e-12));
   const char* names[6] = {"xx", "yy", "zz", "xy", "xz", "yz"};
   for (int k = 0; k < 6; ++k) {
     // bar -> GPa
-    CHECK(r.summary["virial_pressure_tensor"][names[k]].get<double>() == Approx(p[k] * 1e-4).margin(1e-9));
+    CHECK(r.summary["virial_pressure_tensor"][names[k]].get<double>() ==
+          Approx(p[k] * 1e-4).margin(1e-9));
   }
 }
 
-TEST_CASE("potential: atomic stress divides the virial by the Voronoi volume", "[potential][analyzers]") {
+TEST_CASE("potential: atomic stress divides the virial by the Voronoi volume",
+          "[potential][analyzers]") {
   const Frame f = io::read_lammps_data(test::shared_data("cuzr2k_IS.data").string()).frame;
   std::vector<std::unique_ptr<Analyzer>> analyzers;
   analyzers.push_back(test::make_analyzer("voronoi", json::object()));
   analyzers.push_back(test::make_analyzer(
-      "potential", {{"style", "eam/fs"}, {"file", kCuZr}, {"elements", {"Cu", "Zr"}}, {"atomic_stress", true}}));
+      "potential",
+      {{"style", "eam/fs"}, {"file", kCuZr}, {"elements", {"Cu", "Zr"}}, {"atomic_stress", true}}));
   const auto results = test::compute_with_inputs(f, 0, {f}, analyzers);
-  const auto& vol = std::get<std::vector<double>>(test::find_field(results[0].result, "volume").values);
+  const auto& vol =
+      std::get<std::vector<double>>(test::find_field(results[0].result, "volume").values);
   const FrameResult& r = results[1].result;
   double sum_pv = 0.0, sum_w = 0.0;
   for (std::size_t i = 0; i < f.size(); ++i) {
-    const double trace = values(r, "virial_xx")[i] + values(r, "virial_yy")[i] + values(r, "virial_zz")[i];
+    const double trace =
+        values(r, "virial_xx")[i] + values(r, "virial_yy")[i] + values(r, "virial_zz")[i];
     CHECK(values(r, "pressure")[i] == Approx(160.21766208 * trace / (3 * vol[i])).epsilon(1e-12));
-    CHECK(values(r, "stress_xy")[i] == Approx(-160.21766208 * values(r, "virial_xy")[i] / vol[i]).epsilon(1e-12));
+    CHECK(values(r, "stress_xy")[i] ==
+          Approx(-160.21766208 * values(r, "virial_xy")[i] / vol[i]).epsilon(1e-12));
     sum_pv += values(r, "pressure")[i] * vol[i];
     sum_w += trace;
   }
   // Volume-weighted atomic pressures add up to the box's virial pressure (cells tile the box).
-  CHECK(sum_pv / f.box.volume() == Approx(r.summary["virial_pressure"].get<double>()).epsilon(1e-9));
+  CHECK(sum_pv / f.box.volume() ==
+        Approx(r.summary["virial_pressure"].get<double>()).epsilon(1e-9));
   // The inherent structure is at a minimum: forces vanish to the minimiser's tolerance.
   CHECK(r.summary["max_force"].get<double>() < 1e-6);
 }
@@ -270,17 +288,21 @@ TEST_CASE("potential: clear errors for missing files, unknown elements, damaged 
           "[potential][analyzers]") {
   const auto dir = test::temp_dir("pot_errors");
   SECTION("missing file") {
-    CHECK_THROWS_WITH(test::make_analyzer("potential", {{"file", (dir / "nope.eam.fs").string()}, {"elements", {"Cu"}}}),
+    CHECK_THROWS_WITH(test::make_analyzer("potential", {{"file", (dir / "nope.eam.fs").string()},
+                                                        {"elements", {"Cu"}}}),
                       Catch::Contains("nope.eam.fs") && Catch::Contains("cannot open"));
   }
   SECTION("element not in the file") {
-    CHECK_THROWS_WITH(test::make_analyzer("potential", {{"file", kCuZr}, {"elements", {"Cu", "Al"}}}),
-                      Catch::Contains("elements[1]") && Catch::Contains("\"Al\" is not in") &&
-                          Catch::Contains("Cu, Zr"));
+    CHECK_THROWS_WITH(
+        test::make_analyzer("potential", {{"file", kCuZr}, {"elements", {"Cu", "Al"}}}),
+        Catch::Contains("elements[1]") && Catch::Contains("\"Al\" is not in") &&
+            Catch::Contains("Cu, Zr"));
   }
   SECTION("eam without elements, lj without parameters") {
-    CHECK_THROWS_WITH(test::make_analyzer("potential", {{"file", kCuZr}}), Catch::Contains("elements"));
-    CHECK_THROWS_WITH(test::make_analyzer("potential", {{"style", "lj/cut"}}), Catch::Contains("lj"));
+    CHECK_THROWS_WITH(test::make_analyzer("potential", {{"file", kCuZr}}),
+                      Catch::Contains("elements"));
+    CHECK_THROWS_WITH(test::make_analyzer("potential", {{"style", "lj/cut"}}),
+                      Catch::Contains("lj"));
   }
   SECTION("truncated table names the line and the table") {
     const std::string text = test::read_text(kCuZr);
@@ -296,8 +318,9 @@ TEST_CASE("potential: clear errors for missing files, unknown elements, damaged 
     const auto at = text.find("-1.73205080800000E-0001");
     text.replace(at, 5, "-1.7x");
     test::write_text(dir / "bad.eam.fs", text);
-    CHECK_THROWS_WITH(io::read_eam_file((dir / "bad.eam.fs").string(), "eam/fs"),
-                      Catch::Contains("bad.eam.fs:7") && Catch::Contains("expected a finite number"));
+    CHECK_THROWS_WITH(
+        io::read_eam_file((dir / "bad.eam.fs").string(), "eam/fs"),
+        Catch::Contains("bad.eam.fs:7") && Catch::Contains("expected a finite number"));
   }
   SECTION("an atom type beyond the listed elements") {
     Frame f = test::cubic_lattice("fcc", 3.639, 3);

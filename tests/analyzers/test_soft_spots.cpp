@@ -92,7 +92,8 @@ TEST_CASE("soft_spots: refuses a configuration away from a minimum unless it min
   f.pos[40] += Vec3(-0.04, 0.02, 0.01);
   json p = kCu;
   p["solver"] = "dense";
-  CHECK_THROWS_WITH(run(f, p), Catch::Contains("not at an energy minimum") && Catch::Contains("minimize"));
+  CHECK_THROWS_WITH(run(f, p),
+                    Catch::Contains("not at an energy minimum") && Catch::Contains("minimize"));
   p["minimize"] = true;
   const FrameResult r = run(f, p);
   CHECK(r.summary["max_force"].get<double>() < 1e-5);
@@ -100,7 +101,8 @@ TEST_CASE("soft_spots: refuses a configuration away from a minimum unless it min
   // FIRE returns the crystal to its perfect energy (from the potential analyzer) and spectrum.
   std::vector<std::unique_ptr<Analyzer>> pot;
   pot.push_back(test::make_analyzer("potential", kCu));
-  const double e_perfect = test::compute_with_inputs(perfect, 0, {perfect}, pot)[0].result.summary["energy"];
+  const double e_perfect =
+      test::compute_with_inputs(perfect, 0, {perfect}, pot)[0].result.summary["energy"];
   CHECK(r.summary["minimization"]["initial_energy"].get<double>() > e_perfect + 1e-3);
   CHECK(r.summary["minimization"]["energy"].get<double>() == Approx(e_perfect).epsilon(1e-9));
   json q = kCu;
@@ -127,7 +129,8 @@ TEST_CASE("soft_spots: on the glass, soft spots avoid full icosahedra and gather
           "[soft_spots][analyzers][slow]") {
   const Frame f = io::read_lammps_data(test::shared_data("cuzr2k_IS.data").string()).frame;
   const FrameResult r =
-      run(f, {{"style", "eam/fs"}, {"file", kCuZr}, {"elements", {"Cu", "Zr"}}, {"vdos", true}}, {"motifs"});
+      run(f, {{"style", "eam/fs"}, {"file", kCuZr}, {"elements", {"Cu", "Zr"}}, {"vdos", true}},
+          {"motifs"});
   const auto& s = r.summary;
   INFO(s.dump(1));
   CHECK(s["solver"] == "shift_invert");
@@ -145,7 +148,8 @@ TEST_CASE("soft_spots: on the glass, soft spots avoid full icosahedra and gather
   // The VDOS over all 3N − 3 modes; the boson peak of CuZr models lies near 1 THz (SCIENCE.md §5).
   REQUIRE(r.tables.front().name == "vdos");
   double integral = 0.0;
-  for (double g : r.tables.front().data[1]) integral += g * (r.tables.front().data[0][1] - r.tables.front().data[0][0]);
+  for (double g : r.tables.front().data[1])
+    integral += g * (r.tables.front().data[0][1] - r.tables.front().data[0][0]);
   CHECK(integral == Approx(1.0).epsilon(1e-9));
   CHECK(s["boson_peak_THz"].get<double>() > 0.4);
   CHECK(s["boson_peak_THz"].get<double>() < 2.0);

@@ -64,7 +64,8 @@ TEST_CASE("vibrational_msd: Gaussian jitter about fixed sites gives its variance
   for (int k = 0; k < frames; ++k) {
     Frame f = sites;
     const Vec3 drift(0.01 * k, -0.02 * k, 0.005 * k);  // the whole system drifts
-    for (std::size_t i = 0; i < f.size(); ++i) f.pos[i] = f.box.wrap(sites.pos[i] + drift + Vec3(g(rng), g(rng), g(rng)));
+    for (std::size_t i = 0; i < f.size(); ++i)
+      f.pos[i] = f.box.wrap(sites.pos[i] + drift + Vec3(g(rng), g(rng), g(rng)));
     traj.push_back(std::move(f));
   }
   const FrameResult r = run_frames(traj, {{"unwrap", "stepping"}});
@@ -73,13 +74,15 @@ TEST_CASE("vibrational_msd: Gaussian jitter about fixed sites gives its variance
   for (double x : msd) mean += x / static_cast<double>(msd.size());
   // E[(1/K) Σ |r − r̄|²] = 3σ² (1 − 1/K) per atom, minus the tiny share of the removed centre
   // of mass; the average over 256 atoms has a relative spread of ~√(2/(3·256·400)) ≈ 0.3 %.
-  const double expected = 3 * sigma * sigma * (1.0 - 1.0 / frames) * (1.0 - 1.0 / static_cast<double>(msd.size()));
+  const double expected =
+      3 * sigma * sigma * (1.0 - 1.0 / frames) * (1.0 - 1.0 / static_cast<double>(msd.size()));
   CHECK(mean == Approx(expected).epsilon(0.015));
   CHECK(r.summary["frames"].get<int>() == frames);
 }
 
-TEST_CASE("vibrational_msd: the NVT trajectory, unwrapped and wrapped, against a two-pass reference",
-          "[vibrational_msd][analyzers]") {
+TEST_CASE(
+    "vibrational_msd: the NVT trajectory, unwrapped and wrapped, against a two-pass reference",
+    "[vibrational_msd][analyzers]") {
   const auto frames = read_all(test::shared_data("cuzr2k_nvt300.dump.gz").string());
   REQUIRE(frames.size() == 100);
   std::vector<TypeInfo> types(3);
@@ -102,7 +105,8 @@ TEST_CASE("vibrational_msd: the NVT trajectory, unwrapped and wrapped, against a
   for (std::size_t i = 0; i < n; ++i) {
     Vec3 mean = Vec3::Zero();
     for (const auto& rk : r) mean += rk[i] / static_cast<double>(frames.size());
-    for (const auto& rk : r) reference[i] += (rk[i] - mean).squaredNorm() / static_cast<double>(frames.size());
+    for (const auto& rk : r)
+      reference[i] += (rk[i] - mean).squaredNorm() / static_cast<double>(frames.size());
   }
   const FrameResult unwrapped = run_frames(frames, json::object(), types);
   const auto wrapped_frames = read_all(test::shared_data("cuzr2k_nvt300_wrapped.dump.gz").string());
@@ -120,5 +124,6 @@ TEST_CASE("vibrational_msd: the NVT trajectory, unwrapped and wrapped, against a
 TEST_CASE("vibrational_msd: frames with other atoms are refused", "[vibrational_msd][analyzers]") {
   Frame a = test::cubic_lattice("fcc", 3.6, 2), b = a;
   b.id[3] = 1000;
-  CHECK_THROWS_WITH(run_frames({a, b}, json::object()), Catch::Contains("other atoms than the first frame"));
+  CHECK_THROWS_WITH(run_frames({a, b}, json::object()),
+                    Catch::Contains("other atoms than the first frame"));
 }

@@ -33,7 +33,9 @@ std::shared_ptr<const Potential> potential(const json& params) {
   return load_potential(p, run, "test");
 }
 
-std::shared_ptr<const Potential> cuzr() { return potential({{"file", kCuZr}, {"elements", {"Cu", "Zr"}}}); }
+std::shared_ptr<const Potential> cuzr() {
+  return potential({{"file", kCuZr}, {"elements", {"Cu", "Zr"}}});
+}
 
 struct Evaluated {
   ForceResult forces;
@@ -72,7 +74,8 @@ std::vector<Vec3> fd_column(const Frame& f, const Potential& pot, std::size_t j,
 void check_against_finite_differences(const Frame& f, const Potential& pot, int columns) {
   const SparseHessian H = pot.hessian(f, neighbors_of(f, pot.cutoff()));
   double scale = 0.0;
-  for (std::size_t k = 0; k < H.blocks(); ++k) scale = std::max(scale, H.block(k).cwiseAbs().maxCoeff());
+  for (std::size_t k = 0; k < H.blocks(); ++k)
+    scale = std::max(scale, H.block(k).cwiseAbs().maxCoeff());
   std::mt19937 rng(7);
   double worst = 0.0;
   for (int c = 0; c < columns; ++c) {
@@ -90,7 +93,8 @@ void check_against_finite_differences(const Frame& f, const Potential& pot, int 
 
 void check_symmetry_and_sum_rule(const SparseHessian& H) {
   double scale = 0.0, asym = 0.0, asr = 0.0;
-  for (std::size_t k = 0; k < H.blocks(); ++k) scale = std::max(scale, H.block(k).cwiseAbs().maxCoeff());
+  for (std::size_t k = 0; k < H.blocks(); ++k)
+    scale = std::max(scale, H.block(k).cwiseAbs().maxCoeff());
   for (std::size_t i = 0; i < H.atoms(); ++i) {
     Mat3 row = Mat3::Zero();
     for (std::size_t k = H.row_begin(i); k < H.row_end(i); ++k) {
@@ -114,15 +118,15 @@ TEST_CASE("Hessian: EAM equals finite differences of the forces, symmetric, acou
   check_symmetry_and_sum_rule(pot->hessian(f, neighbors_of(f, pot->cutoff())));
 }
 
-TEST_CASE("Hessian: Lennard-Jones equals finite differences, symmetric, sum rule", "[hessian][potential]") {
+TEST_CASE("Hessian: Lennard-Jones equals finite differences, symmetric, sum rule",
+          "[hessian][potential]") {
   const Frame f = io::read_lammps_data(test::shared_data("cuzr2k_300K.data").string()).frame;
-  const auto pot = potential(
-      {{"style", "lj/cut"},
-       {"lj",
-        {{"cutoff", 6.0},
-         {"pair_coeff",
-          {{{"types", {1, 1}}, {"epsilon", 0.10}, {"sigma", 2.3}},
-           {{"types", {2, 2}}, {"epsilon", 0.15}, {"sigma", 2.8}}}}}}});
+  const auto pot = potential({{"style", "lj/cut"},
+                              {"lj",
+                               {{"cutoff", 6.0},
+                                {"pair_coeff",
+                                 {{{"types", {1, 1}}, {"epsilon", 0.10}, {"sigma", 2.3}},
+                                  {{"types", {2, 2}}, {"epsilon", 0.15}, {"sigma", 2.8}}}}}}});
   check_against_finite_differences(f, *pot, 12);
   check_symmetry_and_sum_rule(pot->hessian(f, neighbors_of(f, pot->cutoff())));
 }
@@ -179,14 +183,16 @@ TEST_CASE("Modes: dense and shift-invert agree on the lowest modes of the glass"
   const Modes dense_factor = lowest_modes(H, mass, k, ModeSolver::ShiftInvert);
   // Every eigenvalue of the dense matrix (values only: the vectors would take minutes).
   const Eigen::MatrixXd D = Eigen::MatrixXd(H.dynamical_matrix(mass, false));
-  const Eigen::VectorXd all = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(D, Eigen::EigenvaluesOnly).eigenvalues();
+  const Eigen::VectorXd all =
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(D, Eigen::EigenvaluesOnly).eigenvalues();
   REQUIRE(sparse.eigenvalues.size() == k);
   CHECK(sparse.imaginary == 0);
   // The three lowest dense eigenvalues are the translations (zero to round-off).
   for (int t = 0; t < 3; ++t) CHECK(std::abs(all[t]) < 1e-9 * all[all.size() - 1]);
   for (std::size_t l = 0; l < k; ++l) {
     CHECK(sparse.eigenvalues[l] == Approx(all[static_cast<Eigen::Index>(l + 3)]).epsilon(1e-8));
-    CHECK(dense_factor.eigenvalues[l] == Approx(all[static_cast<Eigen::Index>(l + 3)]).epsilon(1e-8));
+    CHECK(dense_factor.eigenvalues[l] ==
+          Approx(all[static_cast<Eigen::Index>(l + 3)]).epsilon(1e-8));
   }
   // Each Lanczos vector is an eigenvector of the full matrix: |D e - λ e| small.
   const Eigen::SparseMatrix<double> Ds = H.dynamical_matrix(mass, false);
