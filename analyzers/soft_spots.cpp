@@ -162,7 +162,7 @@ FrameResult SoftSpotsAnalyzer::compute(const FrameContext& context) const {
       {"flag", "", "1 for the soft spots: the top fraction of atoms by participation", flag});
   if (params_.harmonic_msd) {
     // Every mode at hand (dense solver): sum over them; else the pseudo-inverse's diagonal,
-    // densely up to 5000 atoms (1.8 GB), by sparse solves beyond.
+    // densely up to kDenseFactorAtoms (in place, 72 N² bytes), by sparse solves beyond.
     const std::vector<double> w = dense
                                       ? inverse_mode_weights(modes)
                                       : inverse_mode_weights(hessian, mass, n <= kDenseFactorAtoms);

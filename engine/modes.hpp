@@ -20,9 +20,10 @@ inline constexpr double kThzPerSqrtEigenvalue = 15.633302;
 // atoms and sparsely beyond; ShiftInvertSparse always sparsely (for tests and benchmarks).
 enum class ModeSolver { Dense, ShiftInvert, ShiftInvertSparse };
 
-// Up to this many atoms shift-invert factorises D − σI as a dense matrix (72 N² bytes: 1.8 GB
-// at 5000 atoms), beyond it with a sparse LDLᵀ.
-inline constexpr std::size_t kDenseFactorAtoms = 5000;
+// Up to this many atoms D − σI is factorised as a dense matrix, in place (72 N² bytes: 4.6 GB at
+// 8000 atoms); beyond it with a sparse LDLᵀ, which the 2 r_c reach of EAM Hessian blocks fills in
+// almost completely at these sizes anyway (benchmarks/README.md).
+inline constexpr std::size_t kDenseFactorAtoms = 8000;
 
 struct Modes {
   ModeSolver solver = ModeSolver::Dense;
