@@ -1,0 +1,34 @@
+#pragma once
+// Statistics of per-atom fields (SCIENCE.md §7): autocorrelation C(r) and correlation lengths of
+// fields, cross-correlation C_AB(r), Pearson and Spearman coefficients and top-set overlap of
+// field pairs, ROC-AUC of a field predicting a flag. Fields by output column name.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/analyzer.hpp"
+
+namespace mgs::analyzers {
+
+struct CorrelateParams {
+  std::vector<std::string> fields;                         // autocorrelation and lengths
+  std::vector<std::pair<std::string, std::string>> pairs;  // cross statistics
+  std::vector<std::pair<std::string, std::string>> flags;  // score, flag
+  double r_max = 15.0;
+  int bins = 60;
+  double top_fraction = 0.1;
+  std::optional<double> fit_from;  // Å; default: first minimum of g(r)
+};
+
+class CorrelateAnalyzer : public Analyzer {
+ public:
+  CorrelateAnalyzer(std::string label, CorrelateParams params);
+  Needs needs() const override { return {}; }
+  FrameResult compute(const FrameContext& context) const override;
+
+ private:
+  CorrelateParams params_;
+};
+
+}  // namespace mgs::analyzers
