@@ -69,17 +69,11 @@ FrameResult CoarseGrainAnalyzer::compute(const FrameContext& context) const {
 }
 
 void CoarseGrainAnalyzer::consume(const FrameInfo&, FrameResult& result) {
-  if (!params_.time_average) return;
-  average_.add(result.grids);
-  result.grids.clear();  // only the average is written
+  if (params_.time_average) average_.fold(result);
 }
 
 std::optional<FrameResult> CoarseGrainAnalyzer::finish() {
-  if (!params_.time_average || average_.frames() == 0) return std::nullopt;
-  FrameResult out;
-  out.grids = average_.result();
-  out.summary = {{"time_average", {{"frames", average_.frames()}}}};
-  return out;
+  return params_.time_average ? average_.final_result() : std::nullopt;
 }
 
 namespace {

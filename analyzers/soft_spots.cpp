@@ -35,6 +35,7 @@ std::vector<double> participation(const Modes& modes, std::size_t count) {
 }
 
 Vdos vibrational_dos(const std::vector<double>& nu, std::size_t bins) {
+  constexpr double kMinModesPerBin = 10;
   Vdos v;
   if (nu.empty() || bins == 0) return v;
   const double top = *std::max_element(nu.begin(), nu.end());
@@ -51,7 +52,9 @@ Vdos vibrational_dos(const std::vector<double>& nu, std::size_t bins) {
     v.nu.push_back(c);
     v.g.push_back(g);
     v.g_over_nu2.push_back(g / (c * c));
-    if (b > 0 && g / (c * c) > best) {  // the first bin is dominated by the few lowest modes
+    // Only bins with enough modes count: in a small box the lowest bins hold a handful of
+    // (quasi-localised) modes, and g/ν² of one mode at low ν would swamp the maximum.
+    if (count[b] >= kMinModesPerBin && g / (c * c) > best) {
       best = g / (c * c);
       v.boson_peak = c;
     }

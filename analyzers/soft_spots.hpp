@@ -36,7 +36,7 @@ std::vector<double> participation(const Modes& modes, std::size_t count);
 // VDOS g(ν) histogram (normalised to 1 over the modes), and g(ν)/ν².
 struct Vdos {
   std::vector<double> nu, g, g_over_nu2;
-  double boson_peak = 0.0;  // ν at the maximum of g/ν²
+  double boson_peak = 0.0;  // ν at the maximum of g/ν² over bins holding at least 10 modes
 };
 Vdos vibrational_dos(const std::vector<double>& frequencies_thz, std::size_t bins);
 

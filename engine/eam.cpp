@@ -131,13 +131,7 @@ ForceResult EamPotential::compute(const Frame& frame, const NeighborList& nl) co
       const double fpair = -psip * recip;
       f -= d * fpair;  // LAMMPS: f_i += (x_i - x_j) fpair
       e += 0.5 * phi;
-      const double h = 0.5 * fpair;
-      w[0] += h * d[0] * d[0];
-      w[1] += h * d[1] * d[1];
-      w[2] += h * d[2] * d[2];
-      w[3] += h * d[0] * d[1];
-      w[4] += h * d[0] * d[2];
-      w[5] += h * d[1] * d[2];
+      add_pair_virial(w, d, fpair);
     }
     out.energy[i] = e;
     out.force[i] = f;

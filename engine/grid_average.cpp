@@ -55,4 +55,17 @@ std::vector<GridField> GridAverage::result() const {
   return out;
 }
 
+void GridAverage::fold(FrameResult& result) {
+  add(result.grids);
+  result.grids.clear();
+}
+
+std::optional<FrameResult> GridAverage::final_result() const {
+  if (frames_ == 0) return std::nullopt;
+  FrameResult out;
+  out.grids = result();
+  out.summary = {{"time_average", {{"frames", frames_}}}};
+  return out;
+}
+
 }  // namespace mgs

@@ -2,8 +2,10 @@
 // The time average of grid fields over the frames of a run (a cross-frame reduction that
 // analyzers fold in consume() and return from finish()).
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "engine/field.hpp"
 #include "engine/grid.hpp"
 
 namespace mgs {
@@ -17,6 +19,12 @@ class GridAverage {
   std::size_t frames() const { return frames_; }
   // The averages, with the geometry of the last frame added; NaN where no frame had a value.
   std::vector<GridField> result() const;
+
+  // The Analyzer::consume / finish pair of an analyzer whose grids are time-averaged: folds the
+  // frame's grids and drops them from the frame (only the average is written); the average as
+  // the run's final result, nullopt before any frame.
+  void fold(FrameResult& result);
+  std::optional<FrameResult> final_result() const;
 
  private:
   std::size_t frames_ = 0;

@@ -114,13 +114,7 @@ ForceResult LennardJonesPotential::compute(const Frame& frame, const NeighborLis
       const double fpair = forcelj * r2inv;
       f -= d * fpair;
       e += 0.5 * (r6inv * (4.0 * p.epsilon * s6 * s6 * r6inv - 4.0 * p.epsilon * s6) - p.offset);
-      const double h = 0.5 * fpair;
-      w[0] += h * d[0] * d[0];
-      w[1] += h * d[1] * d[1];
-      w[2] += h * d[2] * d[2];
-      w[3] += h * d[0] * d[1];
-      w[4] += h * d[0] * d[2];
-      w[5] += h * d[1] * d[2];
+      add_pair_virial(w, d, fpair);
     }
     out.energy[i] = e;
     out.force[i] = f;

@@ -25,6 +25,18 @@ struct ForceResult {
   std::vector<std::array<double, 6>> virial;
 };
 
+// Adds a pair's share to an atom's virial: ½ d ⊗ d · fpair for separation d and LAMMPS's fpair
+// (force on the atom = −d · fpair).
+inline void add_pair_virial(std::array<double, 6>& w, const Vec3& d, double fpair) {
+  const double h = 0.5 * fpair;
+  w[0] += h * d[0] * d[0];
+  w[1] += h * d[1] * d[1];
+  w[2] += h * d[2] * d[2];
+  w[3] += h * d[0] * d[1];
+  w[4] += h * d[0] * d[2];
+  w[5] += h * d[1] * d[2];
+}
+
 class Potential {
  public:
   virtual ~Potential() = default;
