@@ -9,7 +9,7 @@
 # and the Spearman correlation.
 #
 # Usage: benchmarks/msd_md_vs_harmonic.sh
-# Environment (optional): SHARED (default <repo>/../shared), MGSCOPE (default <repo>/build/mgscope),
+# Environment (optional): PYTHON (with numpy; default /usr/bin/python3), SHARED (default <repo>/../shared), MGSCOPE (default <repo>/build/mgscope),
 #   WORK (default a new /tmp/mgscope_msd.XXXXXX), T (10 K), EQUIL (10 ps), PROD (100 ps),
 #   EVERY (dump interval in 2 fs steps, 50).
 set -euo pipefail
@@ -56,7 +56,7 @@ cat > harmonic.json <<JSON
 JSON
 /usr/bin/time -f "mgscope vibrational_msd %e s" "$MGSCOPE" run md.json -q
 /usr/bin/time -f "mgscope soft_spots %e s" "$MGSCOPE" run harmonic.json -q
-python3 - <<'PY'
+"${PYTHON:-/usr/bin/python3}" - <<'PY'
 import csv
 import numpy as np
 def load(path, col, frame=None):
@@ -66,9 +66,11 @@ def load(path, col, frame=None):
     rows.sort(key=lambda r: int(r["id"]))
     return np.array([int(r["id"]) for r in rows]), np.array([float(r[col]) for r in rows]), np.array([int(r["type"]) for r in rows])
 ids_h, h, types = load("harmonic.csv", "soft_spots_harmonic_msd")
-rows = list(csv.DictReader(open("md.csv")))
-final = rows[-1]["frame"]
-ids_m, m, _ = load("md.csv", "vibrational_msd_value", final)
+# The CSV starts a new header block where the columns change: the final frame's block is last.
+lines = open("md.csv").read().splitlines()
+start = max(i for i, l in enumerate(lines) if l.startswith("frame,"))
+open("md_final.csv", "w").write("\n".join(lines[start:]) + "\n")
+ids_m, m, _ = load("md_final.csv", "vibrational_msd_value")
 assert (ids_h == ids_m).all()
 rank = lambda x: np.argsort(np.argsort(x))
 print(f"atoms {len(h)}: mean MD {m.mean():.6f} A^2, harmonic {h.mean():.6f} A^2, ratio MD/harmonic {m.mean() / h.mean():.4f}")

@@ -58,7 +58,7 @@ std::optional<std::string> FrameContext::field_unit(const std::string& column) c
   if (earlier_) {
     for (const auto& r : *earlier_) {
       for (const auto& f : r.result.fields) {
-        if (!f.is_text() && r.label + "_" + f.name == column) return f.unit;
+        if (!f.is_text() && !f.is_private() && r.label + "_" + f.name == column) return f.unit;
       }
     }
   }
@@ -70,7 +70,7 @@ std::optional<std::vector<double>> FrameContext::field(const std::string& column
   if (earlier_) {
     for (const auto& r : *earlier_) {
       for (const auto& f : r.result.fields) {
-        if (f.is_text() || r.label + "_" + f.name != column) continue;
+        if (f.is_text() || f.is_private() || r.label + "_" + f.name != column) continue;
         std::vector<double> v(f.size());
         for (std::size_t i = 0; i < v.size(); ++i) v[i] = f.as_double(i);
         return v;
@@ -86,7 +86,7 @@ std::vector<std::string> FrameContext::field_names() const {
   if (earlier_) {
     for (const auto& r : *earlier_) {
       for (const auto& f : r.result.fields) {
-        if (!f.is_text()) names.push_back(r.label + "_" + f.name);
+        if (!f.is_text() && !f.is_private()) names.push_back(r.label + "_" + f.name);
       }
     }
   }

@@ -27,6 +27,9 @@ struct PerAtomField {
   std::size_t size() const {
     return std::visit([](const auto& v) { return v.size(); }, values);
   }
+  // A field named "_..." is private to its analyzer: data that compute() hands to consume() (which
+  // removes it). Writers and later analyzers do not see it.
+  bool is_private() const { return !name.empty() && name.front() == '_'; }
   bool is_integer() const { return std::holds_alternative<std::vector<std::int64_t>>(values); }
   bool is_text() const { return std::holds_alternative<std::vector<std::string>>(values); }
   // Numeric fields only: a text field has no number, and a silent NaN would poison reductions.

@@ -12,7 +12,9 @@ std::vector<OutputColumn> field_columns(const FrameRecord& record,
                                         const std::vector<std::string>& only) {
   std::vector<OutputColumn> fields;
   for (const auto& r : record.results) {
-    for (const auto& f : r.result.fields) fields.push_back({r.label + "_" + f.name, &f, nullptr});
+    for (const auto& f : r.result.fields) {
+      if (!f.is_private()) fields.push_back({r.label + "_" + f.name, &f, nullptr});
+    }
   }
   // An input column named like a new field (re-analysing an earlier output) is superseded.
   std::vector<OutputColumn> all;

@@ -127,3 +127,22 @@ TEST_CASE("vibrational_msd: frames with other atoms are refused", "[vibrational_
   CHECK_THROWS_WITH(run_frames({a, b}, json::object()),
                     Catch::Contains("other atoms than the first frame"));
 }
+
+TEST_CASE("vibrational_msd: outputs hold the final columns, never the data carried between frames",
+          "[vibrational_msd][analyzers][cli]") {
+  const auto dir = test::temp_dir("vmsd_cli");
+  test::write_text(dir / "run.json", fmt::format(R"({{"input": {{"path": "{}", "frames": {{"stop": 5}}}},
+ "analyzers": [{{"type": "vibrational_msd"}}, {{"type": "flexibility_volume"}}],
+ "outputs": [{{"format": "csv", "path": "out.csv"}}, {{"format": "lammps_dump", "path": "out.dump"}}]}})",
+                                                 test::example_data("cuzr2k_nvt300.dump.gz").string()));
+  std::string out;
+  REQUIRE(test::run_command(fmt::format("cd '{}' && '{}' run run.json -q", dir.string(), test::binary().string()),
+                            &out) == 0);
+  for (const char* file : {"out.csv", "out.dump"}) {
+    const std::string text = test::read_text(dir / file);
+    INFO(file);
+    CHECK(text.find("carry") == std::string::npos);
+    CHECK(text.find("vibrational_msd_value") != std::string::npos);
+    CHECK(text.find("flexibility_volume_value") != std::string::npos);
+  }
+}
