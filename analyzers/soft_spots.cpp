@@ -8,7 +8,6 @@
 
 #include <Eigen/Eigenvalues>
 
-#include "engine/cell_list.hpp"
 #include "engine/errors.hpp"
 #include "engine/minimize.hpp"
 #include "engine/neighbor_list.hpp"
@@ -77,11 +76,6 @@ Needs SoftSpotsAnalyzer::needs() const {
 
 namespace {
 
-NeighborList neighbors_of(const Frame& f, double cutoff) {
-  const CellList cells(f.box, f.pos, neighbor_bin_size(f.box, f.size(), cutoff));
-  return NeighborList(cells, f.pos, cutoff);
-}
-
 // A flag column of an earlier analyzer whose name ends in `suffix` (e.g. motifs_gum).
 std::optional<std::vector<double>> flag_field(const FrameContext& context,
                                               const std::string& suffix) {
@@ -133,7 +127,8 @@ FrameResult SoftSpotsAnalyzer::compute(const FrameContext& context) const {
                     residual, params_.max_force));
   }
   const SparseHessian hessian =
-      moved ? potential_->hessian(frame, neighbors_of(frame, potential_->cutoff()))
+      moved ? potential_->hessian(frame,
+                                  build_neighbor_list(frame.box, frame.pos, potential_->cutoff()))
             : potential_->hessian(frame, context.neighbors());
 
   const std::size_t nonzero = 3 * n - 3;

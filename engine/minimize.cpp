@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/cell_list.hpp"
 #include "engine/neighbor_list.hpp"
 #include "engine/parallel.hpp"
 
@@ -15,9 +14,7 @@ namespace {
 constexpr double kAcceleration = 9648.533212;
 
 ForceResult evaluate(const Frame& frame, const Potential& potential) {
-  const CellList cells(frame.box, frame.pos,
-                       neighbor_bin_size(frame.box, frame.size(), potential.cutoff()));
-  return potential.compute(frame, NeighborList(cells, frame.pos, potential.cutoff()));
+  return potential.compute(frame, build_neighbor_list(frame.box, frame.pos, potential.cutoff()));
 }
 
 double total(const std::vector<double>& e) {

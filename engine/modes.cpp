@@ -23,13 +23,13 @@ namespace {
 class ShiftInvertLdlt {
  public:
   using Scalar = double;
-  explicit ShiftInvertLdlt(const Eigen::SparseMatrix<double>& lower) : lower_(lower) {}
+  explicit ShiftInvertLdlt(Eigen::SparseMatrix<double> lower) : lower_(std::move(lower)) {}
   Eigen::Index rows() const { return lower_.rows(); }
   Eigen::Index cols() const { return lower_.cols(); }
+  // Spectra calls this once, from its constructor: the matrix is shifted in place.
   void set_shift(double sigma) {
-    Eigen::SparseMatrix<double> shifted = lower_;
-    for (Eigen::Index k = 0; k < shifted.rows(); ++k) shifted.coeffRef(k, k) -= sigma;
-    ldlt_.compute(shifted);
+    for (Eigen::Index k = 0; k < lower_.rows(); ++k) lower_.coeffRef(k, k) -= sigma;
+    ldlt_.compute(lower_);
     if (ldlt_.info() != Eigen::Success) {
       throw ComputeError(
           "the sparse LDLT factorisation of the dynamical matrix failed (singular at the shift)");
@@ -41,7 +41,7 @@ class ShiftInvertLdlt {
   }
 
  private:
-  const Eigen::SparseMatrix<double>& lower_;
+  Eigen::SparseMatrix<double> lower_;
   Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Lower, Eigen::AMDOrdering<int>> ldlt_;
 };
 
@@ -203,7 +203,8 @@ std::vector<double> dense_inverse_mode_weights(const SparseHessian& hessian,
         const auto k0 = static_cast<Eigen::Index>(b), width = static_cast<Eigen::Index>(e - b);
         Eigen::MatrixXd X = Eigen::MatrixXd::Identity(m - k0, width);
         A.bottomRightCorner(m - k0, m - k0).triangularView<Eigen::Lower>().solveInPlace(X);
-        for (Eigen::Index c = 0; c < width; ++c) diag[static_cast<std::size_t>(k0 + c)] = X.col(c).squaredNorm();
+        for (Eigen::Index c = 0; c < width; ++c)
+          diag[static_cast<std::size_t>(k0 + c)] = X.col(c).squaredNorm();
       },
       kBlock);
   std::vector<double> w(n, 0.0);
@@ -301,8 +302,7 @@ Modes lowest_modes(const SparseHessian& hessian, const std::vector<double>& mass
     DenseShiftInvert op(Eigen::MatrixXd(hessian.dynamical_matrix(mass, false)));
     shift_invert(op, nev, ncv, sigma, count, m, ev, vectors);
   } else {
-    const Eigen::SparseMatrix<double> lower = hessian.dynamical_matrix(mass, true);
-    ShiftInvertLdlt op(lower);
+    ShiftInvertLdlt op(hessian.dynamical_matrix(mass, true));
     shift_invert(op, nev, ncv, sigma, count, m, ev, vectors);
   }
   std::vector<double> values(ev.data(), ev.data() + ev.size());

@@ -23,8 +23,7 @@ bool closer(const Found& a, const Found& b) {
 
 }  // namespace
 
-NeighborList::NeighborList(const CellList& cells, const std::vector<Vec3>& positions,
-                           double cutoff)
+NeighborList::NeighborList(const CellList& cells, const std::vector<Vec3>& positions, double cutoff)
     : cutoff_(cutoff), cell_(cells.box().cell()) {
   const std::size_t n = positions.size();
   pos_.resize(n);
@@ -77,6 +76,12 @@ NeighborList::NeighborList(const CellList& cells, const std::vector<Vec3>& posit
         std::vector<Neighbor>().swap(block);
       },
       kBlock);
+}
+
+NeighborList build_neighbor_list(const Box& box, const std::vector<Vec3>& positions,
+                                 double cutoff) {
+  const CellList cells(box, positions, neighbor_bin_size(box, positions.size(), cutoff));
+  return NeighborList(cells, positions, cutoff);
 }
 
 }  // namespace mgs

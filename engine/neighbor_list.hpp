@@ -40,4 +40,9 @@ class NeighborList {
   std::vector<Neighbor> entries_;
 };
 
+// The full list of `positions` in `box` within `cutoff`, on a cell list binned as the engine's
+// services bin (neighbor_bin_size): for code that needs a list of a configuration it made itself
+// (a minimiser's step, a displaced copy).
+NeighborList build_neighbor_list(const Box& box, const std::vector<Vec3>& positions, double cutoff);
+
 }  // namespace mgs

@@ -55,8 +55,7 @@ TEST_CASE("soft_spots: harmonic MSD of a perfect crystal from its eigenvalues, t
   RunContext ctx;
   ctx.load_potential = io::potential_loader();
   const auto pot = load_potential(kCu, ctx, "test");
-  const CellList cells(f.box, f.pos, neighbor_bin_size(f.box, f.size(), pot->cutoff()));
-  const SparseHessian H = pot->hessian(f, NeighborList(cells, f.pos, pot->cutoff()));
+  const SparseHessian H = pot->hessian(f, build_neighbor_list(f.box, f.pos, pot->cutoff()));
   const std::vector<double> mass(f.size(), 63.546);
   const Modes all = lowest_modes(H, mass, 0, ModeSolver::Dense);
   double inv = 0.0;

@@ -43,8 +43,7 @@ struct Evaluated {
 };
 
 NeighborList neighbors_of(const Frame& f, double cutoff) {
-  const CellList cells(f.box, f.pos, neighbor_bin_size(f.box, f.size(), cutoff));
-  return NeighborList(cells, f.pos, cutoff);
+  return build_neighbor_list(f.box, f.pos, cutoff);
 }
 
 std::vector<double> masses_of(const Frame& f, const Potential& pot) {

@@ -33,8 +33,7 @@ void evaluate(const mgs::EamTables& tables) {
     f.id = {1, 2, 3};
     f.type = {1, static_cast<int>(ne), 1};
     f.image.assign(3, {0, 0, 0});
-    const mgs::CellList cells(f.box, f.pos, mgs::neighbor_bin_size(f.box, f.size(), rc));
-    const mgs::NeighborList nl(cells, f.pos, rc);
+    const mgs::NeighborList nl = mgs::build_neighbor_list(f.box, f.pos, rc);
     (void)pot.compute(f, nl);
     (void)pot.hessian(f, nl);
   }
