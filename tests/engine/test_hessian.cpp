@@ -1,7 +1,8 @@
 // The analytic Hessian (EAM with its embedding cross terms, Lennard-Jones) against central finite
 // differences of the analytic forces, its symmetry and acoustic sum rule, and the normal modes:
 // a perfect EAM crystal (real, degenerate as cubic symmetry requires, three zeros), participation
-// ratios of a plane wave and a single-atom mode, and dense vs shift-invert on the glass.
+// ratios of a plane wave and a single-atom mode, and dense vs shift-invert on a relaxed disordered
+// alloy.
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
@@ -10,6 +11,7 @@
 #include <random>
 
 #include "engine/cell_list.hpp"
+#include "engine/minimize.hpp"
 #include "engine/modes.hpp"
 #include "engine/neighbor_list.hpp"
 #include "engine/potential_params.hpp"
@@ -171,21 +173,34 @@ TEST_CASE("Modes: participation ratio of a plane wave and of a single-atom mode"
   CHECK(participation_ratio(single) == Approx(1.0 / n).epsilon(1e-12));
 }
 
-TEST_CASE("Modes: dense and shift-invert agree on the lowest modes of the glass", "[modes][slow]") {
-  const Frame f = io::read_lammps_data(test::shared_data("cuzr2k_IS.data").string()).frame;
+TEST_CASE("Modes: dense and shift-invert agree on the lowest modes of a disordered alloy",
+          "[modes]") {
+  // A small stand-in for a glass (so that the check also runs under the sanitizers): FCC sites
+  // at the glass's atomic volume (17 Å^3), 36 % Zr at random, every atom displaced by up to
+  // 0.4 Å and relaxed to the nearest minimum. The modes are as irregular as a glass's.
+  Frame f = test::cubic_lattice("fcc", 4.1, 4);  // 256 atoms
+  std::mt19937 rng(20261201);
+  std::uniform_real_distribution<double> u(-0.4, 0.4);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    f.type[i] = rng() % 100 < 36 ? 2 : 1;
+    f.pos[i] += Vec3(u(rng), u(rng), u(rng));
+  }
   const auto pot = cuzr();
-  const SparseHessian H = pot->hessian(f, neighbors_of(f, pot->cutoff()));
   const auto mass = masses_of(f, *pot);
-  const std::size_t k = 60;  // 1 % of 3N - 3
-  // The sparse LDLT factorisation (what large systems use) and the dense one (below 5000 atoms).
+  const MinimizeResult relaxed = fire_minimize(f, *pot, mass, 1e-5, 100000);
+  REQUIRE(relaxed.converged);
+  const SparseHessian H = pot->hessian(f, neighbors_of(f, pot->cutoff()));
+  const std::size_t k = 24;
+  // The sparse LDLT factorisation (what large systems use) and the dense one (small systems).
   const Modes sparse = lowest_modes(H, mass, k, ModeSolver::ShiftInvertSparse);
   const Modes dense_factor = lowest_modes(H, mass, k, ModeSolver::ShiftInvert);
-  // Every eigenvalue of the dense matrix (values only: the vectors would take minutes).
+  // Every eigenvalue of the dense matrix, by Eigen's dense solver (an independent method).
   const Eigen::MatrixXd D = Eigen::MatrixXd(H.dynamical_matrix(mass, false));
   const Eigen::VectorXd all =
       Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(D, Eigen::EigenvaluesOnly).eigenvalues();
   REQUIRE(sparse.eigenvalues.size() == k);
   CHECK(sparse.imaginary == 0);
+  CHECK(all[3] > 0.0);  // a minimum: nothing below the translations
   // The three lowest dense eigenvalues are the translations (zero to round-off).
   for (int t = 0; t < 3; ++t) CHECK(std::abs(all[t]) < 1e-9 * all[all.size() - 1]);
   for (std::size_t l = 0; l < k; ++l) {
@@ -200,8 +215,4 @@ TEST_CASE("Modes: dense and shift-invert agree on the lowest modes of the glass"
     CHECK(e.norm() == Approx(1.0).epsilon(1e-12));
     CHECK((Ds * e - sparse.eigenvalues[l] * e).norm() < 1e-8 * all[all.size() - 1]);
   }
-  // The softest mode of this 2000-atom, fast-quenched box (L = 32.5 Å) lies below the lowest
-  // transverse plane wave (v_t / L ≈ 2 km/s / 32.5 Å ≈ 0.6 THz): a quasi-localised soft mode.
-  CHECK(frequency_thz(sparse.eigenvalues[0]) > 0.05);
-  CHECK(frequency_thz(sparse.eigenvalues[0]) < 0.6);
 }
