@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <thread>
 
 #include "engine/errors.hpp"
@@ -61,7 +62,8 @@ std::unique_ptr<ReferenceService> make_reference_service(
 std::vector<AnalyzerResult> compute_frame(const Frame& frame,
                                           const std::vector<std::unique_ptr<Analyzer>>& analyzers,
                                           const std::vector<TypeInfo>& types,
-                                          ReferenceService* references, std::size_t input_index) {
+                                          ReferenceService* references, std::size_t input_index,
+                                          StageTimes* timings) {
   double cutoff = 0.0;
   std::vector<VoronoiOptions> voronoi_options;
   FrameContext::References refs;
@@ -72,6 +74,7 @@ std::vector<AnalyzerResult> compute_frame(const Frame& frame,
           return r.first == *needs.reference;
         })) {
       if (!references) throw std::logic_error("a reference is needed but no service was given");
+      const StageTimer timer(timings, "service: reference frames");
       auto ref = references->get(*needs.reference, input_index);
       check_same_atoms(frame, *ref);
       refs.emplace_back(*needs.reference, std::move(ref));
@@ -89,14 +92,20 @@ std::vector<AnalyzerResult> compute_frame(const Frame& frame,
     else
       same->store_faces = same->store_faces || needs.voronoi->store_faces;
   }
+  std::optional<StageTimer> timer(std::in_place, timings, "service: cell and neighbor lists");
   const CellList cells(frame.box, frame.pos, neighbor_bin_size(frame.box, frame.size(), cutoff));
   std::optional<NeighborList> neighbors;
   if (cutoff > 0.0) neighbors.emplace(cells, frame.pos, cutoff);
+  if (voronoi_options.empty())
+    timer.reset();
+  else
+    timer.emplace(timings, "service: voronoi");
   std::vector<Tessellation> tessellations;
   tessellations.reserve(voronoi_options.size());
   for (const auto& o : voronoi_options) {
     tessellations.push_back(compute_tessellation(cells, frame.pos, frame.type, o));
   }
+  timer.reset();
   std::vector<const Tessellation*> tess_ptrs;
   for (const auto& t : tessellations) tess_ptrs.push_back(&t);
   FrameContext context(frame, types, cells, neighbors ? &*neighbors : nullptr, tess_ptrs);
@@ -105,7 +114,9 @@ std::vector<AnalyzerResult> compute_frame(const Frame& frame,
   context.set_references(&refs);
   context.set_earlier_results(&results);
   for (const auto& a : analyzers) {
+    timer.emplace(timings, "analyzer: " + a->label());
     FrameResult r = a->compute(context);
+    timer.reset();
     for (const auto& f : r.fields) {
       if (f.size() != frame.size()) {
         throw std::logic_error(
@@ -126,9 +137,9 @@ namespace {
 std::vector<AnalyzerResult> compute_in_file(const Frame& frame, const RawFrame& raw,
                                             const std::vector<std::unique_ptr<Analyzer>>& analyzers,
                                             const std::vector<TypeInfo>& types,
-                                            ReferenceService* references) {
+                                            ReferenceService* references, StageTimes* timings) {
   try {
-    return compute_frame(frame, analyzers, types, references, raw.input_index);
+    return compute_frame(frame, analyzers, types, references, raw.input_index, timings);
   } catch (const ComputeError& e) {
     std::vector<std::int64_t> ids;
     for (const auto a : e.atoms()) {
@@ -198,6 +209,7 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
           tokens,
           tbb::make_filter<void, Work*>(tbb::filter_mode::serial_in_order,
                                         [&](tbb::flow_control& fc) -> Work* {
+                                          const StageTimer timer(options.timings, "read input");
                                           auto raw = source.next();
                                           if (!raw) {
                                             fc.stop();
@@ -212,18 +224,22 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
               tbb::make_filter<Work*, Work*>(
                   tbb::filter_mode::parallel,
                   [&](Work* w) {
+                    std::optional<StageTimer> timer(std::in_place, options.timings, "parse input");
                     w->frame = std::make_shared<const Frame>(source.parse(w->raw));
                     source.release(w->raw);
                     w->raw.owned.clear();
                     w->raw.owned.shrink_to_fit();
                     if (references) references->offer(w->raw.input_index, w->frame);
+                    timer.reset();
                     w->results = compute_in_file(*w->frame, w->raw, analyzers, options.types,
-                                                 references.get());
+                                                 references.get(), options.timings);
+                    timer.emplace(options.timings, "format outputs");
                     const FrameInfo info{w->raw.index, w->frame->timestep, w->raw.input_index};
                     FrameRecord rec{info, w->frame, {}, false};
                     rec.results = std::move(w->results);
                     for (const auto& s : sinks) w->chunks.push_back(s->format(rec));
                     w->results = std::move(rec.results);
+                    timer.reset();
                     return w;
                   }) &
               tbb::make_filter<Work*, void>(
@@ -237,6 +253,7 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
                     if (w->frame->ids_generated) {
                       warn("the input has no id column: atoms are numbered in file order");
                     }
+                    const StageTimer timer(options.timings, "consume and write outputs");
                     for (std::size_t a = 0; a < analyzers.size(); ++a) {
                       analyzers[a]->consume(info, w->results[a].result);
                       const auto& s = w->results[a].result.summary;
@@ -266,6 +283,7 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
     if (done == 0) throw InputError("", 0, "no frames selected from the input");
     // Cross-frame results travel as one final frame on the last frame's positions.
     FrameRecord final_rec{last_info, last_frame, {}, true};
+    std::optional<StageTimer> timer(std::in_place, options.timings, "finish analyzers");
     nlohmann::json final_summary = nlohmann::json::object();
     for (auto& a : analyzers) {
       if (auto r = a->finish()) {
@@ -273,6 +291,7 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
         final_rec.results.push_back({a->label(), std::move(*r)});
       }
     }
+    timer.emplace(options.timings, "write final outputs");
     // Only per-atom results need the extra frame; summaries go to the run summary.
     const bool final_fields =
         std::any_of(final_rec.results.begin(), final_rec.results.end(),

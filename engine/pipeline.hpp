@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/analyzer.hpp"
+#include "engine/stage_times.hpp"
 
 namespace mgs {
 
@@ -75,6 +76,8 @@ struct PipelineOptions {
   const std::atomic<bool>* stop_requested = nullptr;
   // Reads frame k of an external reference file ({"reference": {"path": ...}}); thread-safe.
   ReferenceService::FileReader read_reference_file;
+  // When set, the wall time of every stage (parse, services, each analyzer, outputs) is added.
+  StageTimes* timings = nullptr;
 };
 
 class Interrupted : public std::runtime_error {
@@ -96,7 +99,8 @@ std::vector<AnalyzerResult> compute_frame(const Frame& frame,
                                           const std::vector<std::unique_ptr<Analyzer>>& analyzers,
                                           const std::vector<TypeInfo>& types,
                                           ReferenceService* references = nullptr,
-                                          std::size_t input_index = 0);
+                                          std::size_t input_index = 0,
+                                          StageTimes* timings = nullptr);
 
 // The reference service for a run of `analyzers` over `source`, or null when none needs one.
 std::unique_ptr<ReferenceService> make_reference_service(

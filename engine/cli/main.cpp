@@ -53,7 +53,19 @@ nlohmann::json run_info(const io::RunConfig& cfg) {
   return info;
 }
 
-int command_run(const std::string& run_file, int threads, bool quiet) {
+// Stage times as a table on stderr: seconds summed over frames (with several frames in flight
+// the sum exceeds the elapsed time) and each stage's share of the sum.
+void print_timings(const StageTimes& times) {
+  const auto entries = times.entries();
+  double total = 0.0;
+  for (const auto& [stage, s] : entries) total += s;
+  fmt::print(stderr, "mgscope: time per stage (wall seconds summed over frames)\n");
+  for (const auto& [stage, s] : entries) {
+    fmt::print(stderr, "  {:<44} {:10.3f} s {:6.1f} %\n", stage, s, total > 0 ? 100.0 * s / total : 0.0);
+  }
+}
+
+int command_run(const std::string& run_file, int threads, bool quiet, bool timings) {
   const io::RunConfig cfg = io::load_run_config(run_file);
   const RunContext run = io::run_context(cfg.types);
   std::vector<std::unique_ptr<Analyzer>> analyzers;
@@ -70,6 +82,8 @@ int command_run(const std::string& run_file, int threads, bool quiet) {
   options.threads = threads > 0 ? threads : cfg.threads;
   options.types = cfg.types;
   options.stop_requested = &g_stop;
+  StageTimes times;
+  if (timings) options.timings = &times;
   io::FrameFiles reference_files(cfg.input.type_elements);
   options.read_reference_file = [&reference_files](const std::string& path, std::size_t k) {
     return reference_files.read(path, k);
@@ -89,6 +103,7 @@ int command_run(const std::string& run_file, int threads, bool quiet) {
     fmt::print(stderr, "mgscope: {} frame(s) in {:.2f} s\n", source->frame_count(), secs);
     for (const auto& o : cfg.outputs) fmt::print(stderr, "  wrote {} ({})\n", o.path.string(), o.format);
   }
+  if (timings) print_timings(times);
   return 0;
 }
 
@@ -177,10 +192,12 @@ int main(int argc, char** argv) {
   std::string run_file;
   int threads = 0;
   bool quiet = false;
+  bool timings = false;
   auto* run = app.add_subcommand("run", "run the analyses described by a JSON run file");
   run->add_option("run_file", run_file, "JSON run file")->required();
   run->add_option("--threads,-t", threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
   run->add_flag("--quiet,-q", quiet, "no progress bar or messages");
+  run->add_flag("--timings", timings, "print the wall time of each stage (services, analyzers, outputs) on stderr");
 
   std::string info_file;
   auto* info = app.add_subcommand("info", "describe a LAMMPS dump: frames, atoms, box, columns");
@@ -192,7 +209,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   install_signal_handlers();
   try {
-    if (*run) return command_run(run_file, threads, quiet);
+    if (*run) return command_run(run_file, threads, quiet, timings);
     if (*info) return command_info(info_file);
     if (*list) return command_analyzers();
     if (*schema) {

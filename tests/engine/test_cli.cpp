@@ -40,6 +40,10 @@ TEST_CASE("cli: the minimal run file works exactly as written", "[cli]") {
   CHECK(v["volume_sum"].get<double>() == Approx(v["box_volume"].get<double>()).epsilon(1e-12));
   CHECK(summary["analyzers"][0]["params"]["edge_threshold"] == 0.0);
   CHECK_FALSE(fs::exists(dir / "out/atoms.dump.tmp"));
+  // --timings: one line per stage, each analyzer by its label, apart from the shared services.
+  REQUIRE(mgscope("run --quiet --timings " + (dir / "run.json").string(), &out) == 0);
+  CHECK_THAT(out, Catch::Contains("service: voronoi") && Catch::Contains("analyzer: voronoi") &&
+                      Catch::Contains("parse input") && Catch::Contains("write final outputs"));
 }
 
 TEST_CASE("cli: --version, --help, analyzers, info", "[cli]") {
