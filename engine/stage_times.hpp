@@ -32,8 +32,8 @@ class StageTimer {
   StageTimer& operator=(const StageTimer&) = delete;
   ~StageTimer() {
     if (times_) {
-      times_->add(stage_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
-                              .count());
+      times_->add(stage_,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
     }
   }
 

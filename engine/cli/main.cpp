@@ -1,8 +1,8 @@
 // The mgscope command line: run, info, analyzers.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -10,9 +10,9 @@
 #include <cstdio>
 #include <iostream>
 
+#include "engine/cli/progress.hpp"
 #include "engine/errors.hpp"
 #include "engine/registry.hpp"
-#include "engine/cli/progress.hpp"
 #include "io/config.hpp"
 #include "io/lammps_data.hpp"
 #include "io/lammps_dump.hpp"
@@ -26,7 +26,9 @@ using namespace mgs;
 // process-wide flag.
 std::atomic<bool> g_stop{false};
 
-extern "C" void on_stop_signal(int) { g_stop.store(true); }
+extern "C" void on_stop_signal(int) {
+  g_stop.store(true);
+}
 
 void install_signal_handlers() {
   struct sigaction sa {};
@@ -41,10 +43,11 @@ nlohmann::json run_info(const io::RunConfig& cfg) {
   info["mgscope"] = {{"version", MGS_VERSION}};
   info["run_file"] = cfg.file.string();
   info["input"] = {{"paths", cfg.input.paths},
-                   {"frames", {{"start", cfg.input.frames.start},
-                               {"step", cfg.input.frames.step},
-                               {"stop", cfg.input.frames.stop ? nlohmann::json(*cfg.input.frames.stop)
-                                                              : nlohmann::json()}}}};
+                   {"frames",
+                    {{"start", cfg.input.frames.start},
+                     {"step", cfg.input.frames.step},
+                     {"stop", cfg.input.frames.stop ? nlohmann::json(*cfg.input.frames.stop)
+                                                    : nlohmann::json()}}}};
   nlohmann::json analyzers = nlohmann::json::array();
   for (const auto& a : cfg.analyzers) {
     analyzers.push_back({{"type", a.type}, {"label", a.label}, {"params", a.params}});
@@ -61,7 +64,8 @@ void print_timings(const StageTimes& times) {
   for (const auto& [stage, s] : entries) total += s;
   fmt::print(stderr, "mgscope: time per stage (wall seconds summed over frames)\n");
   for (const auto& [stage, s] : entries) {
-    fmt::print(stderr, "  {:<44} {:10.3f} s {:6.1f} %\n", stage, s, total > 0 ? 100.0 * s / total : 0.0);
+    fmt::print(stderr, "  {:<44} {:10.3f} s {:6.1f} %\n", stage, s,
+               total > 0 ? 100.0 * s / total : 0.0);
   }
 }
 
@@ -96,12 +100,15 @@ int command_run(const std::string& run_file, int threads, bool quiet, bool timin
   const nlohmann::json summary = run_pipeline(*source, analyzers, sinks, options);
   bar.finish();
   if (!quiet) {
-    for (const auto& w : summary["warnings"]) fmt::print(stderr, "mgscope: warning: {}\n", w.get<std::string>());
+    for (const auto& w : summary["warnings"])
+      fmt::print(stderr, "mgscope: warning: {}\n", w.get<std::string>());
   }
   if (!quiet) {
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     fmt::print(stderr, "mgscope: {} frame(s) in {:.2f} s\n", source->frame_count(), secs);
-    for (const auto& o : cfg.outputs) fmt::print(stderr, "  wrote {} ({})\n", o.path.string(), o.format);
+    for (const auto& o : cfg.outputs)
+      fmt::print(stderr, "  wrote {} ({})\n", o.path.string(), o.format);
   }
   if (timings) print_timings(times);
   return 0;
@@ -110,13 +117,16 @@ int command_run(const std::string& run_file, int threads, bool quiet, bool timin
 void print_box_and_types(const Frame& first) {
   const Box& b = first.box;
   fmt::print("box:        {} (boundary {} {} {}), volume {:.6g} Å^3\n",
-             b.is_orthogonal() ? "orthogonal" : (b.is_lower_triangular() ? "triclinic" : "general triclinic"),
+             b.is_orthogonal() ? "orthogonal"
+                               : (b.is_lower_triangular() ? "triclinic" : "general triclinic"),
              first.boundary[0], first.boundary[1], first.boundary[2], b.volume());
   const char* names[3] = {"a", "b", "c"};
   for (int k = 0; k < 3; ++k) {
-    fmt::print("  {} = ({:.10g}, {:.10g}, {:.10g})\n", names[k], b.cell()(0, k), b.cell()(1, k), b.cell()(2, k));
+    fmt::print("  {} = ({:.10g}, {:.10g}, {:.10g})\n", names[k], b.cell()(0, k), b.cell()(1, k),
+               b.cell()(2, k));
   }
-  fmt::print("  origin = ({:.10g}, {:.10g}, {:.10g})\n", b.origin()[0], b.origin()[1], b.origin()[2]);
+  fmt::print("  origin = ({:.10g}, {:.10g}, {:.10g})\n", b.origin()[0], b.origin()[1],
+             b.origin()[2]);
   std::vector<std::size_t> per_type(static_cast<std::size_t>(first.max_type()) + 1, 0);
   for (int t : first.type) ++per_type[static_cast<std::size_t>(t)];
   fmt::print("types (first frame):");
@@ -135,7 +145,8 @@ int command_info_data(const std::string& file) {
   fmt::print("atoms:      {}\n", data.frame.size());
   std::vector<std::string> cols{"id", "type", "x", "y", "z"};
   for (const auto& c : data.frame.columns) cols.push_back(c.name);
-  fmt::print("columns:    {}{}\n", fmt::join(cols, " "), data.velocities.empty() ? "" : " (+ Velocities)");
+  fmt::print("columns:    {}{}\n", fmt::join(cols, " "),
+             data.velocities.empty() ? "" : " (+ Velocities)");
   print_box_and_types(data.frame);
   return 0;
 }
@@ -154,17 +165,21 @@ int command_info(const std::string& file) {
   if (frames.size() > 1) {
     const auto step = frames[1].timestep - frames[0].timestep;
     bool uniform = true;
-    for (std::size_t k = 1; k < frames.size(); ++k) uniform &= frames[k].timestep - frames[k - 1].timestep == step;
+    for (std::size_t k = 1; k < frames.size(); ++k)
+      uniform &= frames[k].timestep - frames[k - 1].timestep == step;
     if (uniform) fmt::print(" (every {})", step);
   }
   fmt::print("\n");
   std::uint64_t amin = frames.front().atoms, amax = amin;
   for (const auto& f : frames) amin = std::min(amin, f.atoms), amax = std::max(amax, f.atoms);
-  if (amin == amax) fmt::print("atoms:      {}\n", amin);
-  else fmt::print("atoms:      {} .. {} (varies between frames)\n", amin, amax);
+  if (amin == amax)
+    fmt::print("atoms:      {}\n", amin);
+  else
+    fmt::print("atoms:      {} .. {} (varies between frames)\n", amin, amax);
   fmt::print("columns:    {}\n", fmt::join(columns, " "));
   print_box_and_types(first);
-  if (first.ids_generated) fmt::print("note:       no id column; atoms are numbered in file order\n");
+  if (first.ids_generated)
+    fmt::print("note:       no id column; atoms are numbered in file order\n");
   return 0;
 }
 
@@ -195,9 +210,11 @@ int main(int argc, char** argv) {
   bool timings = false;
   auto* run = app.add_subcommand("run", "run the analyses described by a JSON run file");
   run->add_option("run_file", run_file, "JSON run file")->required();
-  run->add_option("--threads,-t", threads, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+  run->add_option("--threads,-t", threads, "worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
   run->add_flag("--quiet,-q", quiet, "no progress bar or messages");
-  run->add_flag("--timings", timings, "print the wall time of each stage (services, analyzers, outputs) on stderr");
+  run->add_flag("--timings", timings,
+                "print the wall time of each stage (services, analyzers, outputs) on stderr");
 
   std::string info_file;
   auto* info = app.add_subcommand("info", "describe a LAMMPS dump: frames, atoms, box, columns");

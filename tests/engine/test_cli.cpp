@@ -1,6 +1,6 @@
 // End-to-end tests of the mgscope binary: run files, outputs, errors, determinism.
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <map>
@@ -51,14 +51,14 @@ TEST_CASE("cli: --version, --help, analyzers, info", "[cli]") {
   REQUIRE(mgscope("--version", &out) == 0);
   CHECK_THAT(out, Catch::StartsWith("mgscope "));
   REQUIRE(mgscope("--help", &out) == 0);
-  CHECK_THAT(out, Catch::Contains("run") && Catch::Contains("info") && Catch::Contains("analyzers"));
+  CHECK_THAT(out,
+             Catch::Contains("run") && Catch::Contains("info") && Catch::Contains("analyzers"));
   REQUIRE(mgscope("analyzers", &out) == 0);
   CHECK_THAT(out, Catch::Contains("voronoi") && Catch::Contains("edge_threshold") &&
                       Catch::Contains("radii"));
   REQUIRE(mgscope("info " + shared_data("cuzr2k_aqs_shear.dump.gz").string(), &out) == 0);
   CHECK_THAT(out, Catch::Contains("frames:     25") && Catch::Contains("atoms:      2000") &&
-                      Catch::Contains("0 .. 480 (every 20)") &&
-                      Catch::Contains("c_pe"));
+                      Catch::Contains("0 .. 480 (every 20)") && Catch::Contains("c_pe"));
   REQUIRE(mgscope("info " + example_data("cuzr2k_IS.data").string(), &out) == 0);
   CHECK_THAT(out, Catch::Contains("LAMMPS data file") && Catch::Contains("atoms:      2000") &&
                       Catch::Contains("1: 1280 2: 720"));
@@ -67,7 +67,8 @@ TEST_CASE("cli: --version, --help, analyzers, info", "[cli]") {
   CHECK(mgscope("frobnicate", &out) != 0);
 }
 
-TEST_CASE("cli: bad input fails with file and line, leaves no output, keeps older output", "[cli]") {
+TEST_CASE("cli: bad input fails with file and line, leaves no output, keeps older output",
+          "[cli]") {
   const auto dir = temp_dir("cli_bad");
   // A dump whose second frame is cut in the middle of an atom line.
   std::string text = read_text(example_data("cuzr2k_IS.dump"));
@@ -108,8 +109,9 @@ TEST_CASE("cli: outputs are byte-identical for 1, 2 and 4 threads", "[cli][deter
                   {{"format": "json", "path": "s.json"}}]}})",
                            shared_data("cuzr2k_aqs_shear.dump.gz").string()));
     std::string out;
-    REQUIRE(mgscope(fmt::format("run --quiet --threads {} {}", threads, (sub / "run.json").string()),
-                    &out) == 0);
+    REQUIRE(
+        mgscope(fmt::format("run --quiet --threads {} {}", threads, (sub / "run.json").string()),
+                &out) == 0);
     auto summary = nlohmann::json::parse(read_text(sub / "s.json"));
     summary.erase("run_file");
     results[threads] = {read_text(sub / "a.dump"), read_text(sub / "a.csv"), summary.dump()};
@@ -120,7 +122,8 @@ TEST_CASE("cli: outputs are byte-identical for 1, 2 and 4 threads", "[cli][deter
 
 TEST_CASE("cli: every run file in configs/ runs", "[cli][configs]") {
   for (const auto& entry : fs::directory_iterator(source_dir() / "configs")) {
-    if (entry.path().extension() != ".json" || entry.path().filename() == "run.schema.json") continue;
+    if (entry.path().extension() != ".json" || entry.path().filename() == "run.schema.json")
+      continue;
     INFO(entry.path());
     std::string out;
     CHECK(mgscope("run --quiet " + entry.path().string(), &out) == 0);
@@ -148,13 +151,13 @@ TEST_CASE("cli: a LAMMPS data file is a one-frame input equal to the dump of the
   CHECK(va["box_volume"].get<double>() == Approx(vb["box_volume"].get<double>()).epsilon(1e-9));
 }
 
-TEST_CASE("cli: SIGINT stops a run quickly, removes temporary files, exits non-zero", "[cli][signal]") {
+TEST_CASE("cli: SIGINT stops a run quickly, removes temporary files, exits non-zero",
+          "[cli][signal]") {
   const auto dir = temp_dir("cli_signal");
-  write_text(dir / "run.json",
-             fmt::format(R"({{"input": {{"path": ["{0}", "{0}"]}},
+  write_text(dir / "run.json", fmt::format(R"({{"input": {{"path": ["{0}", "{0}"]}},
       "analyzers": [{{"type": "voronoi"}}],
       "outputs": [{{"format": "lammps_dump", "path": "a.dump"}}, {{"format": "json", "path": "s.json"}}]}})",
-                         shared_data("cuzr2k_nvt300.dump.gz").string()));
+                                           shared_data("cuzr2k_nvt300.dump.gz").string()));
   write_text(dir / "s.json", "{}\n");  // an earlier result that must survive
   std::string out;
   // 200 frames take seconds; interrupt after half a second and time the stop.
