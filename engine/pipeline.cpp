@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -187,15 +188,27 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
   // A stop request cancels the whole task group, including the parallel loops inside frames;
   // the watcher polls because a signal handler may do nothing but set the flag.
   std::atomic<bool> finished{false};
+  // Held while outputs are written, so that a stuck stop aborts them between two writes.
+  std::mutex output_mutex;
   std::thread watcher;
   if (options.stop_requested) {
     watcher = std::thread([&] {
+      const auto tick = std::chrono::milliseconds(20);
       while (!finished.load()) {
         if (options.stop_requested->load()) {
           group.cancel_group_execution();
+          if (!options.on_stuck_stop) return;
+          const auto deadline = std::chrono::steady_clock::now() + options.stop_grace;
+          while (!finished.load() && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(tick);
+          }
+          if (finished.load()) return;
+          const std::lock_guard<std::mutex> lock(output_mutex);
+          for (auto& s : sinks) s->abort();
+          options.on_stuck_stop();  // does not return
           return;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::this_thread::sleep_for(tick);
       }
     });
   }
@@ -254,6 +267,7 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
                       warn("the input has no id column: atoms are numbered in file order");
                     }
                     const StageTimer timer(options.timings, "consume and write outputs");
+                    const std::lock_guard<std::mutex> lock(output_mutex);
                     for (std::size_t a = 0; a < analyzers.size(); ++a) {
                       analyzers[a]->consume(info, w->results[a].result);
                       const auto& s = w->results[a].result.summary;
@@ -292,6 +306,7 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
       }
     }
     timer.emplace(options.timings, "write final outputs");
+    const std::lock_guard<std::mutex> lock(output_mutex);
     // Only per-atom results need the extra frame; summaries go to the run summary.
     const bool final_fields =
         std::any_of(final_rec.results.begin(), final_rec.results.end(),

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -74,6 +75,12 @@ struct PipelineOptions {
   // Set (e.g. by a signal handler) to stop the run: work in flight is cancelled within a block
   // of atoms, outputs are aborted, and run_pipeline throws Interrupted.
   const std::atomic<bool>* stop_requested = nullptr;
+  // Some computations cannot be cancelled midway (a dense eigensolver, a sparse factorisation).
+  // If the run has not stopped `stop_grace` after a stop request, the outputs are aborted (their
+  // temporary files removed; no output is written after that) and `on_stuck_stop` is called; it
+  // must end the process (the CLI exits with status 130). Without it the run waits.
+  std::chrono::milliseconds stop_grace{700};
+  std::function<void()> on_stuck_stop;
   // Reads frame k of an external reference file ({"reference": {"path": ...}}); thread-safe.
   ReferenceService::FileReader read_reference_file;
   // When set, the wall time of every stage (parse, services, each analyzer, outputs) is added.

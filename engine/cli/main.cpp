@@ -8,6 +8,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "engine/cli/progress.hpp"
@@ -86,6 +87,13 @@ int command_run(const std::string& run_file, int threads, bool quiet, bool timin
   options.threads = threads > 0 ? threads : cfg.threads;
   options.types = cfg.types;
   options.stop_requested = &g_stop;
+  // A stop during a computation that cannot be cancelled (a dense eigensolver, say): the
+  // pipeline has removed the temporary outputs; leave without waiting for it.
+  options.on_stuck_stop = [] {
+    fmt::print(stderr, "\nmgscope: {}\n", Interrupted().what());
+    std::fflush(stderr);
+    std::_Exit(130);
+  };
   StageTimes times;
   if (timings) options.timings = &times;
   io::FrameFiles reference_files(cfg.input.type_elements);
