@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "engine/elastic.hpp"
+#include "engine/errors.hpp"
 #include "engine/parallel.hpp"
 #include "engine/potential_params.hpp"
 #include "engine/registry.hpp"
@@ -18,11 +20,12 @@ constexpr const char* kVirialNames[6] = {"xx", "yy", "zz", "xy", "xz", "yz"};
 }  // namespace
 
 PotentialAnalyzer::PotentialAnalyzer(std::string label, std::shared_ptr<const Potential> potential,
-                                     bool metal_units, bool atomic_stress)
+                                     bool metal_units, bool atomic_stress, bool elastic)
     : Analyzer(std::move(label)),
       potential_(std::move(potential)),
       metal_units_(metal_units),
-      atomic_stress_(atomic_stress) {}
+      atomic_stress_(atomic_stress),
+      elastic_(elastic) {}
 
 Needs PotentialAnalyzer::needs() const {
   Needs n;
@@ -119,7 +122,44 @@ FrameResult PotentialAnalyzer::compute(const FrameContext& context) const {
       species[std::to_string(t)] = {{"atoms", e.size()}, {"energy", stats::describe(e)}};
   }
   s["types"] = species;
+  if (elastic_) s["elastic"] = elastic_summary(frame, s["max_force"].get<double>(), to_stress, out);
   return out;
+}
+
+nlohmann::json PotentialAnalyzer::elastic_summary(const Frame& frame, double max_force,
+                                                  double to_stress, FrameResult& out) const {
+  if (!frame.box.fully_periodic()) {
+    throw ComputeError("elastic constants need a cell periodic in x, y and z");
+  }
+  // The formula is the response of a local minimum; away from one it has no meaning.
+  constexpr double kMinimumForce = 1e-3;  // eV/Å
+  if (max_force > kMinimumForce) {
+    out.summary["warnings"].push_back(fmt::format(
+        "elastic constants assume a local energy minimum, but the largest force is {:.3g} (more "
+        "than {:g}): minimise the configuration first (e.g. LAMMPS minimize, or soft_spots' "
+        "minimise option)",
+        max_force, kMinimumForce));
+  }
+  const ElasticConstants c = elastic_constants(frame, *potential_);
+  const auto matrix = [&](const Voigt6& m) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (int a = 0; a < 6; ++a) {
+      nlohmann::json row = nlohmann::json::array();
+      for (int b = 0; b < 6; ++b) row.push_back(to_stress * m(a, b));
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  };
+  return {{"voigt_order", {"xx", "yy", "zz", "yz", "xz", "xy"}},
+          {"unit", metal_units_ ? "GPa" : "energy/length^3"},
+          {"affine", matrix(c.affine)},
+          {"nonaffine", matrix(c.nonaffine)},
+          {"relaxed", matrix(c.relaxed)},
+          {"shear_modulus", to_stress * voigt_shear_modulus(c.relaxed)},
+          {"bulk_modulus", to_stress * voigt_bulk_modulus(c.relaxed)},
+          {"affine_shear_modulus", to_stress * voigt_shear_modulus(c.affine)},
+          {"conjugate_gradient_iterations", c.cg_iterations},
+          {"conjugate_gradient_relative_residual", c.cg_error}};
 }
 
 namespace {
@@ -129,6 +169,12 @@ std::vector<ParamSpec> potential_specs() {
   specs.push_back(ParamSpec("atomic_stress", ParamKind::Boolean, false, "",
                             "also the atomic-level stress and pressure: the virial divided by the "
                             "atom's Voronoi volume (builds the plain Voronoi tessellation)"));
+  specs.push_back(ParamSpec(
+      "elastic", ParamKind::Boolean, false, "",
+      "also the zero-temperature elastic constants C (6x6, Voigt xx yy zz yz xz xy) of the "
+      "configuration, which must be a local energy minimum: the affine (Born) response minus the "
+      "non-affine relaxation Ξᵀ H⁺ Ξ / V from the Hessian, and the Voigt-averaged shear and bulk "
+      "moduli (the G of the G vs k_B T / v_flex relation); in the summary"));
   return specs;
 }
 
@@ -142,7 +188,8 @@ const bool registered = register_analyzer({
       auto potential = load_potential(p, run, label);
       const bool metal = p["style"].get<std::string>() != "lj/cut";
       return std::make_unique<PotentialAnalyzer>(label, std::move(potential), metal,
-                                                 p["atomic_stress"].get<bool>());
+                                                 p["atomic_stress"].get<bool>(),
+                                                 p["elastic"].get<bool>());
     },
 });
 
