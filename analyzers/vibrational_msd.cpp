@@ -4,8 +4,10 @@
 
 #include <Eigen/LU>
 #include <algorithm>
+#include <cmath>
 
 #include "engine/errors.hpp"
+#include "engine/parallel.hpp"
 #include "engine/registry.hpp"
 #include "engine/statistics.hpp"
 
@@ -31,9 +33,73 @@ std::vector<double> PositionAccumulator::msd() const {
   return out;
 }
 
+void LagMsd::add(const std::vector<Vec3>& r, std::int64_t timestep) {
+  if (lags_ == 0) return;
+  const std::size_t n = r.size();
+  if (sums_.empty()) {
+    sums_.assign(lags_ * n, 0.0);
+    origins_.assign(lags_, 0);
+    dt_.assign(lags_, 0.0);
+  }
+  const std::size_t reach = std::min(lags_, recent_.size());
+  for (std::size_t lag = 1; lag <= reach; ++lag) {
+    const std::vector<Vec3>& then = recent_[recent_.size() - lag];
+    double* sum = sums_.data() + (lag - 1) * n;
+    parallel::for_each_index(n, [&](std::size_t i) { sum[i] += (r[i] - then[i]).squaredNorm(); });
+    ++origins_[lag - 1];
+    dt_[lag - 1] += static_cast<double>(timestep - steps_[steps_.size() - lag]);
+  }
+  recent_.push_back(r);
+  steps_.push_back(timestep);
+  if (recent_.size() > lags_) {
+    recent_.pop_front();
+    steps_.pop_front();
+  }
+}
+
+LagMsd::Curve LagMsd::curve(const std::vector<int>& group, int groups) const {
+  Curve c;
+  c.msd.resize(static_cast<std::size_t>(groups));
+  const std::size_t n = group.size();
+  std::vector<std::size_t> members(static_cast<std::size_t>(groups), 0);
+  for (int g : group) {
+    if (g >= 0) ++members[static_cast<std::size_t>(g)];
+  }
+  for (std::size_t lag = 1; lag <= lags_ && lag <= origins_.size() && origins_[lag - 1] > 0;
+       ++lag) {
+    const double origins = static_cast<double>(origins_[lag - 1]);
+    c.lag_frames.push_back(static_cast<double>(lag));
+    c.lag_timesteps.push_back(dt_[lag - 1] / origins);
+    std::vector<double> total(static_cast<std::size_t>(groups), 0.0);
+    const double* sum = sums_.data() + (lag - 1) * n;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (group[i] >= 0) total[static_cast<std::size_t>(group[i])] += sum[i];
+    }
+    for (std::size_t g = 0; g < total.size(); ++g) {
+      c.msd[g].push_back(members[g] ? total[g] / (origins * static_cast<double>(members[g]))
+                                    : std::nan(""));
+    }
+  }
+  return c;
+}
+
+std::vector<double> TrajectoryMsd::hop_distances() const {
+  if (half_frames_[0] == 0 || half_frames_[1] == 0) return {};
+  std::vector<double> d(half_sum_[0].size());
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    d[i] = (half_sum_[0][i] / static_cast<double>(half_frames_[0]) -
+            half_sum_[1][i] / static_cast<double>(half_frames_[1]))
+               .norm();
+  }
+  return d;
+}
+
 VibrationalMsdAnalyzer::VibrationalMsdAnalyzer(std::string label, UnwrapMode mode,
-                                               std::vector<TypeInfo> types)
-    : Analyzer(std::move(label)), msd_(mode, std::move(types)) {}
+                                               std::vector<TypeInfo> types, double hop_threshold,
+                                               std::size_t lags)
+    : Analyzer(std::move(label)),
+      msd_(mode, std::move(types), lags),
+      hop_threshold_(hop_threshold) {}
 
 namespace {
 
@@ -125,6 +191,15 @@ void TrajectoryMsd::fold(const FrameInfo& info, FrameResult& result) {
   }
   com /= total;
   for (auto& x : r) x -= com;
+  if (total_ > 0) {
+    // Frame k of `total_` belongs to the first half when k < total_ / 2 (the middle frame of
+    // an odd run to the second).
+    const std::size_t half = 2 * accumulator_.frames() < total_ - total_ % 2 ? 0 : 1;
+    if (half_sum_[half].empty()) half_sum_[half].assign(n, Vec3::Zero());
+    for (std::size_t i = 0; i < n; ++i) half_sum_[half][i] += r[i];
+    ++half_frames_[half];
+  }
+  lag_.add(r, info.timestep);
   accumulator_.add(r);
   std::erase_if(result.fields,
                 [](const PerAtomField& f) { return f.name.rfind("_carry", 0) == 0; });
@@ -177,6 +252,56 @@ std::optional<FrameResult> VibrationalMsdAnalyzer::finish() {
   s["unwrap"] = msd_.unwrap_used();
   s["all"] = stats::describe(msd);
   s["types"] = describe_by_type(msd, msd_.atom_types());
+
+  // Hops: atoms whose cage moved between the halves of the run.
+  const std::vector<double> hop = msd_.hop_distances();
+  const std::vector<int>& types = msd_.atom_types();
+  std::vector<int> group(types.size());  // MSD(t) groups: type - 1, or -1 for hopped atoms
+  std::vector<double> settled;
+  std::vector<int> settled_types;
+  std::vector<std::int64_t> hopped(types.size(), 0);
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    hopped[i] = !hop.empty() && hop[i] > hop_threshold_;
+    group[i] = hopped[i] ? -1 : types[i] - 1;
+    if (!hopped[i]) {
+      settled.push_back(msd[i]);
+      settled_types.push_back(types[i]);
+    }
+  }
+  if (!hop.empty()) {
+    out.fields.push_back({"hop_distance", "Å",
+                          "distance between the atom's mean positions over the first and the "
+                          "second half of the run",
+                          hop});
+    out.fields.push_back({"hopped", "",
+                          "1 when hop_distance exceeds hop_threshold: the atom left its cage "
+                          "(excluded from the plateau statistics and MSD(t))",
+                          hopped});
+    s["hop_threshold"] = hop_threshold_;
+    s["hopped_atoms"] = types.size() - settled.size();
+    s["plateau"] = {{"all", stats::describe(settled)},
+                    {"types", describe_by_type(settled, settled_types)}};
+  } else {
+    s["warnings"].push_back("hops not detected: the run's halves need at least two frames");
+  }
+
+  if (msd_.lag_msd().lags() > 0) {
+    const int max_type = types.empty() ? 0 : *std::max_element(types.begin(), types.end());
+    std::vector<int> everyone(group.size());
+    for (std::size_t i = 0; i < group.size(); ++i) everyone[i] = group[i] < 0 ? -1 : 0;
+    const LagMsd::Curve all = msd_.lag_msd().curve(everyone, 1);
+    const LagMsd::Curve by_type = msd_.lag_msd().curve(group, max_type);
+    Table t{"msd_t",
+            {"lag_frames", "lag_timesteps", "msd_all"},
+            {all.lag_frames, all.lag_timesteps, all.msd[0]}};
+    for (int k = 0; k < max_type; ++k) {
+      t.columns.push_back(fmt::format("msd_type_{}", k + 1));
+      t.data.push_back(by_type.msd[static_cast<std::size_t>(k)]);
+    }
+    s["msd_t"] = {
+        {"lag_frames", all.lag_frames}, {"lag_timesteps", all.lag_timesteps}, {"all", all.msd[0]}};
+    out.tables.push_back(std::move(t));
+  }
   return out;
 }
 
@@ -187,9 +312,20 @@ const bool registered = register_analyzer({
     "Vibrational mean-square displacement of each atom about its time-averaged position over the "
     "run (unwrapped, mass-weighted centre-of-mass drift removed), accumulated frame by frame; "
     "written at the end as one final frame.",
-    {unwrap_param_spec()},
+    {unwrap_param_spec(),
+     ParamSpec("hop_threshold", ParamKind::Number, 1.0, "Å",
+               "an atom whose mean position over the first half of the run is farther than this "
+               "from its mean over the second half has hopped: flagged (column hopped) and left "
+               "out of the plateau statistics and MSD(t)")
+         .at_least(0.0),
+     ParamSpec("msd_lags", ParamKind::Integer, 0, "",
+               "MSD(t) averaged over time origins per species for lags of 1 .. msd_lags frames "
+               "(table msd_t; keeps the last msd_lags frames: msd_lags x atoms x 32 bytes); 0: off")
+         .at_least(0.0)},
     [](const nlohmann::json& p, const std::string& label, const RunContext& run) {
-      return std::make_unique<VibrationalMsdAnalyzer>(label, unwrap_mode_from(p), run.types);
+      return std::make_unique<VibrationalMsdAnalyzer>(label, unwrap_mode_from(p), run.types,
+                                                      p["hop_threshold"].get<double>(),
+                                                      p["msd_lags"].get<std::size_t>());
     },
 });
 

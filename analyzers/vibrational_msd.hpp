@@ -3,8 +3,12 @@
 // time-averaged position and the mean of |r(t) − r̄|² over the frames, on unwrapped coordinates
 // with the mass-weighted centre-of-mass drift removed frame by frame. A cross-frame analyzer:
 // compute() hands each frame's positions to consume(), which folds them in frame order with a
-// running (Welford) accumulation, so memory does not grow with the number of frames.
+// running (Welford) accumulation, so memory does not grow with the number of frames. Atoms whose
+// mean position moves between the first and second half of the run by more than a threshold
+// have hopped (they left their cage): flagged and left out of the plateau statistics and MSD(t).
 #include <array>
+#include <cstdint>
+#include <deque>
 #include <vector>
 
 #include "engine/analyzer.hpp"
@@ -29,15 +33,45 @@ class PositionAccumulator {
   std::vector<Vec3> m2_;
 };
 
+// MSD(t): per atom and lag τ = 1..lags frames, the sum over time origins of |r(t0+τ) − r(t0)|²,
+// from a ring of the last `lags` frames (memory: lags × atoms × 32 bytes).
+class LagMsd {
+ public:
+  explicit LagMsd(std::size_t lags) : lags_(lags) {}
+  std::size_t lags() const { return lags_; }
+  void add(const std::vector<Vec3>& r, std::int64_t timestep);
+  // Lags with at least one origin: τ, the mean timestep difference, and per group (atoms with
+  // group[i] = g, g = 0 .. groups - 1; -1 leaves an atom out) the mean over origins and atoms.
+  struct Curve {
+    std::vector<double> lag_frames, lag_timesteps;
+    std::vector<std::vector<double>> msd;  // [group][lag]
+  };
+  Curve curve(const std::vector<int>& group, int groups) const;
+
+ private:
+  std::size_t lags_;
+  std::deque<std::vector<Vec3>> recent_;
+  std::deque<std::int64_t> steps_;
+  std::vector<double> sums_;          // [lag][atom]
+  std::vector<std::size_t> origins_;  // per lag
+  std::vector<double> dt_;            // per lag: Σ timestep differences
+};
+
 // The trajectory MSD as a cross-frame computation any analyzer can hold: carry() (concurrent,
 // in compute()) puts the frame's positions into the result as hidden fields, fold() (serial, in
 // consume()) unwraps them, removes the centre of mass, accumulates and removes the hidden data.
 class TrajectoryMsd {
  public:
-  TrajectoryMsd(UnwrapMode mode, std::vector<TypeInfo> types)
-      : mode_(mode), types_(std::move(types)) {}
+  TrajectoryMsd(UnwrapMode mode, std::vector<TypeInfo> types, std::size_t lags = 0)
+      : mode_(mode), types_(std::move(types)), lag_(lags) {}
+  // The number of frames of the run, so that frames can be split into halves for hop detection.
+  void begin(std::size_t frames) { total_ = frames; }
   void carry(const Frame& frame, FrameResult& out) const;
   void fold(const FrameInfo& info, FrameResult& result);
+  // |r̄(first half) − r̄(second half)| per atom, when the run's length was given and both halves
+  // hold frames; empty otherwise.
+  std::vector<double> hop_distances() const;
+  const LagMsd& lag_msd() const { return lag_; }
 
   std::size_t frames() const { return accumulator_.frames(); }
   std::vector<double> msd() const { return accumulator_.msd(); }
@@ -49,6 +83,10 @@ class TrajectoryMsd {
   UnwrapMode mode_;
   std::vector<TypeInfo> types_;
   PositionAccumulator accumulator_;
+  std::size_t total_ = 0;
+  std::array<std::vector<Vec3>, 2> half_sum_;  // Σ r over the first and the second half
+  std::array<std::size_t, 2> half_frames_{};
+  LagMsd lag_;
   std::vector<Vec3> previous_;  // unwrapped positions of the previous frame (stepping)
   std::vector<std::int64_t> ids_;
   std::vector<int> types_of_atoms_;
@@ -60,14 +98,17 @@ nlohmann::json describe_by_type(const std::vector<double>& values, const std::ve
 
 class VibrationalMsdAnalyzer : public Analyzer {
  public:
-  VibrationalMsdAnalyzer(std::string label, UnwrapMode mode, std::vector<TypeInfo> types);
+  VibrationalMsdAnalyzer(std::string label, UnwrapMode mode, std::vector<TypeInfo> types,
+                         double hop_threshold, std::size_t lags);
   Needs needs() const override { return {}; }
+  void begin(std::size_t frames) override { msd_.begin(frames); }
   FrameResult compute(const FrameContext& context) const override;
   void consume(const FrameInfo& info, FrameResult& result) override { msd_.fold(info, result); }
   std::optional<FrameResult> finish() override;
 
  private:
   TrajectoryMsd msd_;
+  double hop_threshold_;  // Å
 };
 
 // The run-file key "unwrap" (auto, images, stepping).

@@ -100,6 +100,9 @@ class Analyzer {
   virtual FrameResult compute(const FrameContext& context) const = 0;
   // Called serially in frame order after compute(); may fold cross-frame state.
   virtual void consume(const FrameInfo&, FrameResult&) {}
+  // Called once by the pipeline before the first frame with the number of frames the run will
+  // deliver (for cross-frame analyzers that split the run, e.g. into halves).
+  virtual void begin(std::size_t /*frames*/) {}
   // Fields that need the whole run (written as one final frame); nullopt if none.
   virtual std::optional<FrameResult> finish() { return std::nullopt; }
 

@@ -184,6 +184,7 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
   std::size_t next_slot = 0;
   const std::unique_ptr<ReferenceService> references =
       make_reference_service(source, analyzers, options.read_reference_file, tokens);
+  for (auto& a : analyzers) a->begin(total);
   tbb::task_group_context group;
   // A stop request cancels the whole task group, including the parallel loops inside frames;
   // the watcher polls because a signal handler may do nothing but set the flag.

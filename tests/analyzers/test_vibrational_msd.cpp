@@ -27,10 +27,12 @@ FrameResult run_frames(const std::vector<Frame>& frames, const json& params,
   auto a = test::make_analyzer("vibrational_msd", params, ctx);
   std::vector<std::unique_ptr<Analyzer>> list;
   list.push_back(std::move(a));
+  list[0]->begin(frames.size());
   for (std::size_t k = 0; k < frames.size(); ++k) {
     auto r = test::compute_with_inputs(frames[k], k, {frames[k]}, list, types);
     FrameInfo info;
     info.index = k;
+    info.timestep = frames[k].timestep;
     list[0]->consume(info, r[0].result);
   }
   auto out = list[0]->finish();
@@ -121,6 +123,75 @@ TEST_CASE(
   CHECK(unwrapped.summary["all"]["mean"].get<double>() < 0.05);
 }
 
+TEST_CASE("vibrational_msd: an atom that hops between the halves is flagged and left out",
+          "[vibrational_msd][analyzers]") {
+  const Frame sites = test::cubic_lattice("fcc", 3.6, 4);  // 256 atoms
+  const double sigma = 0.1;
+  const int frames = 200;
+  const std::size_t hopper = 37;
+  const Vec3 jump(1.5, 0.0, 0.8);  // |jump| = 1.7 Å, at the middle of the run
+  std::mt19937 rng(5);
+  std::normal_distribution<double> g(0.0, sigma);
+  std::vector<Frame> traj;
+  for (int k = 0; k < frames; ++k) {
+    Frame f = sites;
+    f.timestep = 100 * k;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      const Vec3 site = sites.pos[i] + (i == hopper && k >= frames / 2 ? jump : Vec3::Zero());
+      f.pos[i] = f.box.wrap(site + Vec3(g(rng), g(rng), g(rng)));
+    }
+    traj.push_back(std::move(f));
+  }
+  const FrameResult r = run_frames(traj, {{"unwrap", "stepping"}});
+  const auto& hopped = std::get<std::vector<std::int64_t>>(test::find_field(r, "hopped").values);
+  const auto& distance = values(r, "hop_distance");
+  for (std::size_t i = 0; i < hopped.size(); ++i) {
+    INFO("atom " << i);
+    CHECK(hopped[i] == (i == hopper ? 1 : 0));
+  }
+  // The jump less the centre-of-mass shift it causes (1/256 of it).
+  CHECK(distance[hopper] == Approx(jump.norm() * (1.0 - 1.0 / 256)).epsilon(0.02));
+  CHECK(r.summary["hopped_atoms"].get<int>() == 1);
+  // The hopper's MSD is dominated by the jump, (|jump|/2)² ≈ 0.72 Å²; the plateau is 3σ².
+  CHECK(values(r, "value")[hopper] > 0.5);
+  CHECK(r.summary["plateau"]["all"]["mean"].get<double>() ==
+        Approx(3 * sigma * sigma).epsilon(0.03));
+  CHECK(r.summary["all"]["mean"].get<double>() > 1.05 * 3 * sigma * sigma);
+}
+
+TEST_CASE("vibrational_msd: MSD(t) over time origins, per species",
+          "[vibrational_msd][analyzers]") {
+  // Atoms of type 1 alternate between two positions ±d frame by frame, type 2 alternate with the
+  // opposite sign (the centre of mass stays put): |Δr|² = |2d|² at odd lags, 0 at even lags.
+  Frame sites = test::cubic_lattice("fcc", 3.6, 3);  // 108 atoms
+  for (std::size_t i = 0; i < sites.size(); ++i) sites.type[i] = i % 2 ? 2 : 1;
+  const Vec3 d(0.1, 0.2, -0.05);
+  std::vector<Frame> traj;
+  for (int k = 0; k < 12; ++k) {
+    Frame f = sites;
+    f.timestep = 1000 + 20 * k;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      const double sign = (k % 2 ? 1.0 : -1.0) * (f.type[i] == 1 ? 1.0 : -1.0);
+      f.pos[i] = f.box.wrap(sites.pos[i] + sign * d);
+    }
+    traj.push_back(std::move(f));
+  }
+  const FrameResult r = run_frames(traj, {{"unwrap", "stepping"}, {"msd_lags", 5}});
+  REQUIRE(r.tables.size() == 1);
+  const Table& t = r.tables.front();
+  CHECK(t.name == "msd_t");
+  REQUIRE(t.columns == std::vector<std::string>{"lag_frames", "lag_timesteps", "msd_all",
+                                                "msd_type_1", "msd_type_2"});
+  REQUIRE(t.data[0].size() == 5);
+  for (std::size_t l = 0; l < 5; ++l) {
+    const double expected = (l % 2 == 0) ? (2.0 * d).squaredNorm() : 0.0;
+    CHECK(t.data[0][l] == static_cast<double>(l + 1));
+    CHECK(t.data[1][l] == Approx(20.0 * static_cast<double>(l + 1)));
+    for (int c = 2; c < 5; ++c)
+      CHECK(t.data[static_cast<std::size_t>(c)][l] == Approx(expected).margin(1e-12));
+  }
+}
+
 TEST_CASE("vibrational_msd: frames with other atoms are refused", "[vibrational_msd][analyzers]") {
   Frame a = test::cubic_lattice("fcc", 3.6, 2), b = a;
   b.id[3] = 1000;
@@ -131,13 +202,15 @@ TEST_CASE("vibrational_msd: frames with other atoms are refused", "[vibrational_
 TEST_CASE("vibrational_msd: outputs hold the final columns, never the data carried between frames",
           "[vibrational_msd][analyzers][cli]") {
   const auto dir = test::temp_dir("vmsd_cli");
-  test::write_text(dir / "run.json", fmt::format(R"({{"input": {{"path": "{}", "frames": {{"stop": 5}}}},
+  test::write_text(dir / "run.json",
+                   fmt::format(R"({{"input": {{"path": "{}", "frames": {{"stop": 5}}}},
  "analyzers": [{{"type": "vibrational_msd"}}, {{"type": "flexibility_volume"}}],
  "outputs": [{{"format": "csv", "path": "out.csv"}}, {{"format": "lammps_dump", "path": "out.dump"}}]}})",
-                                                 test::example_data("cuzr2k_nvt300.dump.gz").string()));
+                               test::example_data("cuzr2k_nvt300.dump.gz").string()));
   std::string out;
-  REQUIRE(test::run_command(fmt::format("cd '{}' && '{}' run run.json -q", dir.string(), test::binary().string()),
-                            &out) == 0);
+  REQUIRE(test::run_command(
+              fmt::format("cd '{}' && '{}' run run.json -q", dir.string(), test::binary().string()),
+              &out) == 0);
   for (const char* file : {"out.csv", "out.dump"}) {
     const std::string text = test::read_text(dir / file);
     INFO(file);
