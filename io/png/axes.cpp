@@ -138,9 +138,13 @@ std::string pretty_name(const std::string& name) {
   if (name == "q") return "q (Å\u207B\u00B9)";
   std::string n = name;
   std::string unit;
-  if (n.size() > 4 && n.ends_with("_THz")) {
-    n.resize(n.size() - 4);
-    unit = " (THz)";
+  for (const auto& [suffix, text] :
+       {std::pair{"_THz", " (THz)"}, std::pair{"_eV_per_A2_amu", " (eV/Å\u00B2/amu)"}}) {
+    const std::string_view sv(suffix);
+    if (n.size() > sv.size() && n.ends_with(sv)) {
+      n.resize(n.size() - sv.size());
+      unit = text;
+    }
   }
   replace_all(n, "_over_", "/");
   if (n == "nu") n = "\u03BD";

@@ -18,6 +18,14 @@ std::string prefix_of(const std::string& name) {
   return at == std::string::npos ? std::string{} : name.substr(0, at);
 }
 
+// The unit a column name ends with ("frequency_THz"), empty when none is recognised.
+std::string unit_of(const std::string& name) {
+  for (const char* unit : {"_THz", "_amu", "_eV", "_ps", "_A", "_A2", "_A3", "_nm"}) {
+    if (name.ends_with(unit)) return unit;
+  }
+  return {};
+}
+
 double magnitude(const std::vector<double>& v) {
   double m = 0.0;
   for (double x : v) {
@@ -55,7 +63,8 @@ CurvePlot table_plot(const Table& t, const std::string& title, const std::string
       const std::string& first = p.panels[k].front().name;
       const bool same_prefix = !prefix_of(name).empty() && prefix_of(name) == prefix_of(first);
       const bool same_scale = m > 0 && scale[k] > 0 && m <= 3 * scale[k] && scale[k] <= 3 * m;
-      if (same_prefix || (same_scale && prefix_of(first).empty() == prefix_of(name).empty())) {
+      if (same_prefix || (same_scale && prefix_of(first).empty() == prefix_of(name).empty() &&
+                          unit_of(first) == unit_of(name))) {
         panel = k;
         break;
       }
@@ -72,7 +81,7 @@ CurvePlot table_plot(const Table& t, const std::string& title, const std::string
     for (const auto& s : panel) shared = shared && prefix_of(s.name) == prefix;
     p.y_labels.push_back(panel.size() == 1 ? pretty_name(panel.front().name)
                          : shared          ? pretty_name(prefix)
-                                           : std::string("value"));
+                                           : pretty_name(t.name));
   }
   return p;
 }
@@ -90,7 +99,9 @@ Image draw_curves(const CurvePlot& plot, const Font& font) {
       lo = std::min(lo, a);
       hi = std::max(hi, b);
     }
-    const auto [a, b] = padded_range(lo, hi, 0.05, lo >= 0);
+    // Zero is shown when it is near the data (g(r), counts), not when it would flatten a
+    // curve that varies a little about a large value (a density profile).
+    const auto [a, b] = padded_range(lo, hi, 0.05, lo >= 0 && lo < 0.5 * hi);
     yaxes.push_back({a, b, plot.y_labels[k]});
     label_w = std::max(label_w, tick_label_width(font, yaxes.back()));
   }
@@ -128,6 +139,7 @@ Image draw_curves(const CurvePlot& plot, const Font& font) {
         const double px = area.x_of(plot.x[i], xlo, xhi);
         const double py = area.y_of(ys[i], y.lo, y.hi);
         if (have) img.line(px0, py0, px, py, color, 2.0);
+        if (ys.size() <= 60) img.line(px, py, px, py, color, 6.0);  // a dot at each point
         px0 = px;
         py0 = py;
         have = true;

@@ -26,8 +26,9 @@ struct CurvePlot {
 
 // A table as curves: x = the first column, every other column a line. Columns share a panel
 // when they share a name prefix ("g_CuCu", "g_total"; "cn_...") or their magnitudes are within
-// a factor 3 of each other; otherwise (g and g/ν² of a VDOS, g and cn of an RDF) each group gets
-// its own panel, so no curve is flattened by another's scale.
+// a factor 3 of each other (and their names end in the same unit, "_THz"); otherwise (g and g/ν² of
+// a VDOS, g and cn of an RDF) each group gets its own panel, so no curve is flattened by another's
+// scale.
 CurvePlot table_plot(const Table& t, const std::string& title, const std::string& subtitle);
 
 Image draw_curves(const CurvePlot& plot, const Font& font);
