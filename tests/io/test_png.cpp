@@ -276,3 +276,72 @@ TEST_CASE("png: the run writes maps, curves and histograms named like the npy ou
     CHECK(e.path().extension() == ".png");
   }
 }
+
+TEST_CASE("png: a tilted cell is drawn as its parallelogram", "[png]") {
+  auto g = gradient_grid();
+  for (double& v : g.values) v = 1.0;  // one colour (viridis' middle, a flat range)
+  g.step(0, 1) = 2.0;                  // b leans along a by 10 bins x 2 Å = 20 Å
+  const auto dir = temp_dir("png_tilted");
+  write_with_sink(dir, {{"bin", {{}, {}, {g}, {}}}});
+  const Decoded d = decode_file(dir / "bin_gradient_final.png");
+  // a = (40, 0) Å, b = (20, 30) Å: every row of the map is filled over 40 Å, and the filled run
+  // starts 20/30 pixel further right per pixel upwards.
+  const auto first_filled = [&](int y) {
+    for (int x = 0; x < d.width; ++x) {
+      const Rgb c = d.at(x, y);
+      if (!is_white(c) && !is_dark(c) && !(c.r == c.g && c.g == c.b)) return x;
+    }
+    return -1;
+  };
+  int y_top = 0;
+  while (y_top < d.height && first_filled(y_top) < 0) ++y_top;
+  int y_bottom = y_top;
+  while (y_bottom + 1 < d.height && first_filled(y_bottom + 1) >= 0) ++y_bottom;
+  REQUIRE(y_bottom - y_top > 100);
+  const int x_top = first_filled(y_top + 5), x_bottom = first_filled(y_bottom - 5);
+  int run_top = 0;
+  while (!is_white(d.at(x_top + run_top, y_top + 5)) && !is_dark(d.at(x_top + run_top, y_top + 5)))
+    ++run_top;
+  // The same width of fill in every row (the parallelogram's a edge), shifted by the tilt.
+  const double shift = x_top - x_bottom;
+  CHECK(shift > 0);
+  CHECK(std::abs(shift / (y_bottom - y_top - 10) - 20.0 / 30.0) < 0.03);
+  CHECK(std::abs(run_top - (y_bottom - y_top + 1) * 40.0 / 30.0) < 0.03 * run_top);
+}
+
+TEST_CASE("png: a missing font stops the run with a clear error and no output", "[png]") {
+  const auto dir = temp_dir("png_font");
+  write_text(dir / "run.json", R"({"input": {"path": ")" +
+                                   (source_dir() / "tests/bad_inputs/good/bcc128.dump").string() +
+                                   R"("}, "analyzers": [{"type": "bin", "axes": "ab", "bins": 2}],
+    "outputs": [{"format": "png", "path": "png"}]})");
+  std::string out;
+  CHECK(run_command("MGS_FONT=/nonexistent/font.ttf " + binary().string() + " run --quiet " +
+                        (dir / "run.json").string(),
+                    &out) != 0);
+  CHECK_THAT(out, Catch::Contains("/nonexistent/font.ttf") && Catch::Contains("font"));
+  CHECK_FALSE(std::filesystem::exists(dir / "png"));
+  REQUIRE(run_command(binary().string() + " run --quiet " + (dir / "run.json").string(), &out) ==
+          0);
+  CHECK(std::filesystem::exists(dir / "png/bin_count_000000.png"));
+}
+
+TEST_CASE("png: a run that fails on its second frame keeps the earlier pictures, no .tmp",
+          "[png]") {
+  const auto dir = temp_dir("png_fail");
+  const auto run = [&](const std::filesystem::path& input) {
+    write_text(dir / "run.json", R"({"input": {"path": ")" + input.string() + R"("},
+      "analyzers": [{"type": "bin", "axes": "ab", "bins": 2}],
+      "outputs": [{"format": "png", "path": "png"}]})");
+    std::string out;
+    return run_command(binary().string() + " run --quiet " + (dir / "run.json").string(), &out);
+  };
+  REQUIRE(run(source_dir() / "tests/bad_inputs/good/bcc128.dump") == 0);
+  const auto before = read_text(dir / "png/bin_count_000000.png");
+  CHECK(run(source_dir() / "tests/bad_inputs/dumps/second_frame_truncated.dump") != 0);
+  CHECK(read_text(dir / "png/bin_count_000000.png") == before);
+  CHECK_FALSE(std::filesystem::exists(dir / "png/bin_count_000001.png"));
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    CHECK(e.path().extension() != ".tmp");
+  }
+}
