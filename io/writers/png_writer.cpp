@@ -111,8 +111,10 @@ class PngSink final : public FrameSink {
         if (const auto plane = map_plane(g)) {
           subtitle += fmt::format(", {} \u00D7 {} bins", g.dims[plane->u], g.dims[plane->v]);
           if (plane->sliced) {
-            subtitle += fmt::format(", middle slice {} of {} along {}", plane->slice + 1,
-                                    g.dims[plane->w], kAxisName[plane->w]);
+            const double thick = g.step.col(plane->w).norm() / 10.0;  // nm along w
+            subtitle += fmt::format(", middle slice {} of {} along {} ({:.2f}–{:.2f} nm)",
+                                    plane->slice + 1, g.dims[plane->w], kAxisName[plane->w],
+                                    plane->slice * thick, (plane->slice + 1) * thick);
           }
           add(name, draw_map(g, *plane, font_, title, subtitle), title);
         } else if (std::count_if(g.dims.begin(), g.dims.end(), [](int d) { return d > 1; }) == 1) {
