@@ -63,8 +63,9 @@ int tick_label_width(const Font& font, const AxisSpec& axis) {
 void draw_axes(Image& image, const Font& font, const PlotArea& a, const AxisSpec& x,
                const AxisSpec& y, bool x_labels) {
   constexpr int kTick = 6;
-  const Ticks xt = nice_ticks(x.lo, x.hi);
-  const Ticks yt = nice_ticks(y.lo, y.hi);
+  // About one tick per 90 pixels across and 50 up, at most 6 (labels must not collide).
+  const Ticks xt = nice_ticks(x.lo, x.hi, std::clamp(a.width() / 90, 2, 6));
+  const Ticks yt = nice_ticks(y.lo, y.hi, std::clamp(a.height() / 50, 1, 6));
   // The frame runs through the centres of the pixels just outside the area (one pixel wide).
   const double left = a.x0 - 0.5, right = a.x1 + 0.5, top = a.y0 - 0.5, bottom = a.y1 + 0.5;
   for (std::size_t k = 0; k < xt.values.size(); ++k) {

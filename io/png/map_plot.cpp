@@ -67,10 +67,16 @@ Image draw_map(const GridField& g, const MapPlane& p, const Font& font, const st
   const double xlo = std::min(0.0, bx), xhi = std::max(ax, ax + bx);
   const bool tilted = std::abs(bx) > 1e-6 * ax;
 
-  // The map's longer side gets 560 pixels, at least 160 for the shorter one.
-  const double scale = 560.0 / std::max(xhi - xlo, by);
-  const int mw = std::max(160, static_cast<int>(std::lround((xhi - xlo) * scale)));
-  const int mh = std::max(160, static_cast<int>(std::lround(by * scale)));
+  // The map's longer side gets 560 pixels and the other its true length, unless that would be
+  // under 40 pixels (a slab 15 times longer than thick): then that side is stretched to 40
+  // and the subtitle says the map is not to scale.
+  const double base = 560.0 / std::max(xhi - xlo, by);
+  const double sx = std::max(base, 40.0 / (xhi - xlo));
+  const double sy = std::max(base, 40.0 / by);
+  const int mw = static_cast<int>(std::lround((xhi - xlo) * sx));
+  const int mh = static_cast<int>(std::lround(by * sy));
+  const std::string sub =
+      sx != sy ? subtitle + (subtitle.empty() ? "" : ", ") + "stretched: not to scale" : subtitle;
 
   std::vector<double> plane_values;
   plane_values.reserve(static_cast<std::size_t>(g.dims[p.u]) *
@@ -100,26 +106,28 @@ Image draw_map(const GridField& g, const MapPlane& p, const Font& font, const st
   const AxisSpec bar{range.lo, range.hi, unit.empty() ? g.name : g.name + " (" + unit + ")"};
 
   const int left = 30 + kLabelPx + tick_label_width(font, yaxis) + 14;
-  const int top = 24 + static_cast<int>(kTitlePx * 1.3) + (subtitle.empty() ? 0 : 22) + 16;
+  const int top = 24 + static_cast<int>(kTitlePx * 1.3) + (sub.empty() ? 0 : 22) + 16;
+  const int content = std::max(mh, 240);  // the colour bar is at least 240 pixels tall
   const int bar_gap = 40, bar_w = 26;
   const int bar_labels =
       std::max(tick_label_width(font, bar) + 14 + kLabelPx, font.width("no value", kTickPx)) + 30;
   const int width0 = left + mw + bar_gap + bar_w + bar_labels;
-  const int title_w = std::max(font.width(title, kTitlePx), font.width(subtitle, kSubtitlePx));
+  const int title_w = std::max(font.width(title, kTitlePx), font.width(sub, kSubtitlePx));
   const int width = std::max(width0, title_w + 40);
   const int shift = (width - width0) / 2;
   const int bottom = 20 + kTickPx + 12 + kLabelPx + 20;
-  Image img(width, top + mh + bottom);
-  const PlotArea area{left + shift, top, left + shift + mw, top + mh};
+  Image img(width, top + content + bottom);
+  const int map_top = top + (content - mh) / 2;
+  const PlotArea area{left + shift, map_top, left + shift + mw, map_top + mh};
 
   // Fill: every pixel centre inside the parallelogram takes its bin's colour.
   const int nu = g.dims[p.u], nv = g.dims[p.v];
   for (int py = area.y0; py < area.y1; ++py) {
-    const double y = (area.y1 - (py + 0.5)) / scale;
+    const double y = (area.y1 - (py + 0.5)) / sy;
     const double fv = y / by;
     if (fv < 0 || fv >= 1) continue;
     for (int px = area.x0; px < area.x1; ++px) {
-      const double x = xlo + (px + 0.5 - area.x0) / scale;
+      const double x = xlo + (px + 0.5 - area.x0) / sx;
       const double fu = (x - fv * bx) / ax;
       if (fu < 0 || fu >= 1) continue;
       const int iu = std::min(nu - 1, static_cast<int>(fu * nu));
@@ -132,7 +140,7 @@ Image draw_map(const GridField& g, const MapPlane& p, const Font& font, const st
   }
   // The cell's outline (a parallelogram when tilted).
   const auto corner = [&](double x, double y) {
-    return std::pair{area.x0 + (x - xlo) * scale, area.y1 - y * scale};
+    return std::pair{area.x0 + (x - xlo) * sx, area.y1 - y * sy};
   };
   const std::array<std::pair<double, double>, 4> c{corner(0, 0), corner(ax, 0), corner(ax + bx, by),
                                                    corner(bx, by)};
@@ -146,7 +154,7 @@ Image draw_map(const GridField& g, const MapPlane& p, const Font& font, const st
   draw_axes(img, font, area, xaxis, yaxis);
 
   // Colour bar: a vertical strip from range.lo (bottom) to range.hi (top), ticks on its right.
-  const PlotArea bar_area{area.x1 + bar_gap, area.y0, area.x1 + bar_gap + bar_w, area.y1};
+  const PlotArea bar_area{area.x1 + bar_gap, top, area.x1 + bar_gap + bar_w, top + content};
   for (int py = bar_area.y0; py < bar_area.y1; ++py) {
     const double t = (bar_area.y1 - (py + 0.5)) / bar_area.height();
     img.fill_rect(bar_area.x0, py, bar_area.x1, py + 1, colormap_color(cmap, t));
@@ -166,8 +174,8 @@ Image draw_map(const GridField& g, const MapPlane& p, const Font& font, const st
     widest = std::max(widest, font.draw(img, bt.labels[k], kTickPx, bar_area.x1 + 9,
                                         static_cast<int>(py), HAlign::Left, VAlign::Middle));
   }
-  font.draw(img, bar.label, kLabelPx, bar_area.x1 + 9 + widest + 10, (area.y0 + area.y1) / 2,
-            HAlign::Left, VAlign::Middle, kBlack, true);
+  font.draw(img, bar.label, kLabelPx, bar_area.x1 + 9 + widest + 10,
+            (bar_area.y0 + bar_area.y1) / 2, HAlign::Left, VAlign::Middle, kBlack, true);
 
   // The NaN colour's key below the bar, when the map has NaN bins.
   if (std::any_of(plane_values.begin(), plane_values.end(),
@@ -176,7 +184,7 @@ Image draw_map(const GridField& g, const MapPlane& p, const Font& font, const st
     img.fill_rect(bar_area.x0, y0, bar_area.x1, y0 + 18, kNanGrey);
     font.draw(img, "no value", kTickPx, bar_area.x1 + 9, y0 + 9, HAlign::Left, VAlign::Middle);
   }
-  draw_title(img, font, 0, width, 20, title, subtitle);
+  draw_title(img, font, 0, width, 20, title, sub);
   return img;
 }
 

@@ -345,3 +345,29 @@ TEST_CASE("png: a run that fails on its second frame keeps the earlier pictures,
     CHECK(e.path().extension() != ".tmp");
   }
 }
+
+TEST_CASE("png: a map far longer than thick keeps a visible thickness and a full colour bar",
+          "[png]") {
+  auto g = gradient_grid();
+  g.step(1, 1) = 0.1;  // b = 1 Å against a = 40 Å
+  const auto dir = temp_dir("png_thin");
+  write_with_sink(dir, {{"bin", {{}, {}, {g}, {}}}});
+  const Decoded d = decode_file(dir / "bin_gradient_final.png");
+  // The column through the map's middle: its filled run (map) and, further right, the bar's.
+  const auto filled_rows = [&](int x) {
+    int n = 0;
+    for (int y = 0; y < d.height; ++y) {
+      const Rgb c = d.at(x, y);
+      n += !is_white(c) && !is_dark(c) && !(c.r == c.g && c.g == c.b);
+    }
+    return n;
+  };
+  int widest_map = 0, bar = 0;
+  for (int x = 0; x < d.width; ++x) {
+    const int n = filled_rows(x);
+    if (n > 0 && n < 100) widest_map = std::max(widest_map, n);
+    bar = std::max(bar, n);
+  }
+  CHECK(widest_map >= 30);  // stretched (true thickness: 14 pixels)
+  CHECK(bar >= 200);
+}
