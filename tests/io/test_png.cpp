@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "engine/errors.hpp"
+#include "io/png/curve_plot.hpp"
 #include "io/png/font.hpp"
 #include "io/png/image.hpp"
 #include "io/png/png_encode.hpp"
@@ -370,4 +371,29 @@ TEST_CASE("png: a map far longer than thick keeps a visible thickness and a full
   }
   CHECK(widest_map >= 30);  // stretched (true thickness: 14 pixels)
   CHECK(bar >= 200);
+}
+
+TEST_CASE("png: a histogram of an integer field has one bar per value, heights as counted",
+          "[png]") {
+  const mgs::io::Font font;
+  // Values 3, 4, 5 counted 2, 6 and 4 times.
+  std::vector<double> v;
+  for (int k = 0; k < 2; ++k) v.push_back(3);
+  for (int k = 0; k < 6; ++k) v.push_back(4);
+  for (int k = 0; k < 4; ++k) v.push_back(5);
+  const auto img = mgs::io::draw_histogram(v, true, "n", "histogram of n", "frame 0", font);
+  const Decoded d = decode(mgs::io::encode_png(img));
+  // Bar pixels: blue-dominated, neither white nor black nor grey.
+  std::vector<int> heights;
+  for (int x = 0; x < d.width; ++x) {
+    int n = 0;
+    for (int y = 0; y < d.height; ++y) {
+      const Rgb c = d.at(x, y);
+      n += c.b > 100 && c.b > c.r + 40 && c.b > c.g + 40;
+    }
+    if (n > 0 && (heights.empty() || std::abs(heights.back() - n) > 2)) heights.push_back(n);
+  }
+  REQUIRE(heights.size() == 3);
+  CHECK(std::abs(heights[0] / static_cast<double>(heights[1]) - 2.0 / 6.0) < 0.02);
+  CHECK(std::abs(heights[2] / static_cast<double>(heights[1]) - 4.0 / 6.0) < 0.02);
 }
