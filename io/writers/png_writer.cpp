@@ -122,6 +122,7 @@ class PngSink final : public FrameSink {
         }
       }
       for (const auto& t : r.result.tables) {
+        if (t.columns.size() < 2 || t.data.empty() || t.data.front().empty()) continue;
         const std::string title = r.label + ": " + t.name;
         add(r.label + "_" + t.name + "_" + tag, draw_curves(table_plot(t, title, when(rec)), font_),
             title);
