@@ -122,6 +122,13 @@ Image draw_map(const GridField& g, const MapPlane& p, const Font& font, const st
 
   // Fill: every pixel centre inside the parallelogram takes its bin's colour.
   const int nu = g.dims[p.u], nv = g.dims[p.v];
+  std::vector<Rgb> colors;  // per bin, in plane_values' order (u fastest)
+  colors.reserve(plane_values.size());
+  for (double val : plane_values) {
+    colors.push_back(std::isfinite(val)
+                         ? colormap_color(cmap, (val - range.lo) / (range.hi - range.lo))
+                         : kNanGrey);
+  }
   for (int py = area.y0; py < area.y1; ++py) {
     const double y = (area.y1 - (py + 0.5)) / sy;
     const double fv = y / by;
@@ -132,10 +139,9 @@ Image draw_map(const GridField& g, const MapPlane& p, const Font& font, const st
       if (fu < 0 || fu >= 1) continue;
       const int iu = std::min(nu - 1, static_cast<int>(fu * nu));
       const int iv = std::min(nv - 1, static_cast<int>(fv * nv));
-      const double val = value(iu, iv);
       img.set(px, py,
-              std::isfinite(val) ? colormap_color(cmap, (val - range.lo) / (range.hi - range.lo))
-                                 : kNanGrey);
+              colors[static_cast<std::size_t>(iv) * static_cast<std::size_t>(nu) +
+                     static_cast<std::size_t>(iu)]);
     }
   }
   // The cell's outline (a parallelogram when tilted).
