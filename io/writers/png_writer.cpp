@@ -33,6 +33,16 @@ std::string when(const FrameRecord* rec) {
   return fmt::format("frame {} (timestep {})", rec->info.index, rec->info.timestep);
 }
 
+// The slab a grid analyzer (bin, coarse_grain) kept, from its summary's "grid" entry.
+std::string slab_text(const nlohmann::json& summary) {
+  const auto grid = summary.find("grid");
+  if (grid == summary.end() || !grid->is_object() || !grid->contains("slab")) return {};
+  const auto& slab = (*grid)["slab"];
+  if (!slab.contains("axis") || !slab.contains("from") || !slab.contains("to")) return {};
+  return fmt::format(", slab {} {:.3g}\u2013{:.3g} of the cell", slab["axis"].get<std::string>(),
+                     slab["from"].get<double>(), slab["to"].get<double>());
+}
+
 // A 1-D profile as a curve against the distance along its axis (nm, bin centres).
 CurvePlot profile_plot(const GridField& g, const std::string& title, const std::string& subtitle) {
   int axis = 0;
@@ -110,6 +120,7 @@ class PngSink final : public FrameSink {
         const std::string name = r.label + "_" + g.name + "_" + tag;
         if (const auto plane = map_plane(g)) {
           subtitle += fmt::format(", {} \u00D7 {} bins", g.dims[plane->u], g.dims[plane->v]);
+          subtitle += slab_text(r.result.summary);
           if (plane->sliced) {
             const double thick = g.step.col(plane->w).norm() / 10.0;  // nm along w
             subtitle += fmt::format(", middle slice {} of {} along {} ({:.2f}–{:.2f} nm)",
