@@ -6,7 +6,7 @@ namespace mgs::io {
 
 const std::vector<std::string>& output_formats() {
   static const std::vector<std::string> formats{"lammps_dump", "csv", "json", "csv_tables",
-                                                "npy",         "vti", "vtu", "png"};
+                                                "npy",         "vti", "vtu",  "png"};
   return formats;
 }
 
