@@ -2,16 +2,21 @@
 //   <label>_<grid>_<frame>.png   a map of every grid field with two or three resolved axes (a 3-D
 //                                grid: its middle slice along c), or the curve of a 1-D profile;
 //   <label>_<table>_<frame>.png  the curves of every table (x = first column);
-//   <column>_hist_<frame>.png    a histogram of every per-atom column listed in `fields` (none
-//                                when `fields` is empty: a run has dozens of columns).
+//   <column>_hist_<frame>.png    a histogram of every per-atom column listed in `fields`, in
+//                                every record that has it (frames, or "final" for fields only
+//                                finish() returns); none when `fields` is empty (a run has
+//                                dozens of columns). A name no record had is an error at the end.
 // <frame> is the frame's index in the selected sequence (six digits) or "final" for results of
 // the whole run (time-averaged grids, the RDF of a trajectory), as in the npy output. Each file
 // is written to <name>.tmp as its frame arrives and renamed at commit.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
+#include "engine/errors.hpp"
 #include "io/png/axes.hpp"
 #include "io/png/curve_plot.hpp"
 #include "io/png/font.hpp"
@@ -86,6 +91,7 @@ class PngSink final : public FrameSink {
   }
 
   void finish(const std::vector<AnalyzerResult>& results) override {
+    check_fields_drawn();
     draw_results(results, "final", nullptr);
   }
 
@@ -94,21 +100,47 @@ class PngSink final : public FrameSink {
   void abort() noexcept override { files_.abort(); }
 
  private:
-  // Per frame: the listed columns (an unknown or text name is an error, as in npy). The final
-  // frame carries only what finish() returned: the listed names among those fields.
-  std::vector<OutputColumn> histogram_columns(const FrameRecord& rec) const {
-    if (!rec.final) return numeric_columns(rec, spec_.fields, "png");
-    std::vector<OutputColumn> out;
-    for (const auto& r : rec.results) {
-      for (const auto& f : r.result.fields) {
-        const std::string name = r.label + "_" + f.name;
-        if (!f.is_private() && !f.is_text() &&
-            std::find(spec_.fields.begin(), spec_.fields.end(), name) != spec_.fields.end()) {
-          out.push_back({name, &f, nullptr});
+  // The listed columns this record has, in the list's order: per frame every per-atom column
+  // (input columns too), in the final record only what finish() returned. A listed text column
+  // is an error; a name no record has is one too, at the end (finish()), so that fields only a
+  // cross-frame analyzer returns at the end (vibrational_msd_msd) can be drawn.
+  std::vector<OutputColumn> histogram_columns(const FrameRecord& rec) {
+    std::vector<OutputColumn> all;
+    if (!rec.final) {
+      all = field_columns(rec);
+    } else {
+      for (const auto& r : rec.results) {
+        for (const auto& f : r.result.fields) {
+          if (!f.is_private()) all.push_back({r.label + "_" + f.name, &f, nullptr});
         }
       }
     }
+    std::vector<OutputColumn> out;
+    for (const auto& name : spec_.fields) {
+      const auto it = std::find_if(all.begin(), all.end(),
+                                   [&](const OutputColumn& c) { return c.name == name; });
+      if (it == all.end()) continue;
+      if (it->is_text()) {
+        throw ConfigError("outputs.fields",
+                          fmt::format("\"{}\" is a text field; png draws histograms of numbers "
+                                      "only (write it with csv or json)",
+                                      name));
+      }
+      out.push_back(*it);
+      drawn_.insert(name);
+    }
+    for (const auto& c : all) available_.insert(c.name);
     return out;
+  }
+
+  void check_fields_drawn() const {
+    for (const auto& name : spec_.fields) {
+      if (!drawn_.count(name)) {
+        throw ConfigError("outputs.fields",
+                          fmt::format("no per-atom field named \"{}\"; available: {}", name,
+                                      fmt::join(available_, ", ")));
+      }
+    }
   }
 
   void draw_results(const std::vector<AnalyzerResult>& results, const std::string& tag,
@@ -146,6 +178,8 @@ class PngSink final : public FrameSink {
   }
 
   OutputSpec spec_;
+  std::set<std::string> drawn_;      // listed fields drawn so far
+  std::set<std::string> available_;  // per-atom columns seen, for the error message
   Font font_;  // loaded when the sink is made: a missing font fails before any frame is read
   AtomicFileSet files_;
 };

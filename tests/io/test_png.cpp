@@ -397,3 +397,26 @@ TEST_CASE("png: a histogram of an integer field has one bar per value, heights a
   CHECK(std::abs(heights[0] / static_cast<double>(heights[1]) - 2.0 / 6.0) < 0.02);
   CHECK(std::abs(heights[2] / static_cast<double>(heights[1]) - 4.0 / 6.0) < 0.02);
 }
+
+TEST_CASE("png: histograms of fields that only the end of the run returns; a typo is an error",
+          "[png]") {
+  const auto dir = temp_dir("png_final_fields");
+  const auto run = [&](const std::string& field, std::string* out) {
+    write_text(dir / "run.json", R"({"input": {"path": ")" +
+                                     example_data("cuzr2k_nvt300.dump.gz").string() + R"(",
+        "frames": {"stop": 5}},
+      "analyzers": [{"type": "vibrational_msd"}],
+      "outputs": [{"format": "png", "path": "png", "fields": [")" +
+                                     field + R"("]}]})");
+    return run_command(binary().string() + " run --quiet " + (dir / "run.json").string(), out);
+  };
+  std::string out;
+  REQUIRE(run("vibrational_msd_value", &out) == 0);
+  INFO(out);
+  CHECK(decode_file(dir / "png/vibrational_msd_value_hist_final.png").width > 400);
+  std::filesystem::remove_all(dir / "png");
+  CHECK(run("vibrational_msd_valeu", &out) != 0);
+  CHECK_THAT(out,
+             Catch::Contains("vibrational_msd_valeu") && Catch::Contains("vibrational_msd_value"));
+  CHECK_FALSE(std::filesystem::exists(dir / "png"));
+}
