@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "engine/errors.hpp"
@@ -74,6 +75,15 @@ class PngSink final : public FrameSink {
 
   void append(const FrameRecord& rec, std::string) override {
     const std::string tag = frame_tag(rec);
+    // The slab of each grid analyzer, for the subtitles of its time averages (whose summary
+    // has no grid entry).
+    if (!rec.final) {
+      for (const auto& r : rec.results) {
+        if (const std::string slab = slab_text(r.result.summary); !slab.empty()) {
+          slabs_[r.label] = slab;
+        }
+      }
+    }
     if (!spec_.fields.empty()) {
       for (const auto& c : histogram_columns(rec)) {
         const std::size_t n = rec.frame->size();
@@ -149,10 +159,18 @@ class PngSink final : public FrameSink {
       for (const auto& g : r.result.grids) {
         const std::string title = r.label + ": " + g.name;
         std::string subtitle = when(rec);
+        if (!rec && r.result.summary.contains("time_average")) {
+          const auto& avg = r.result.summary["time_average"];
+          if (avg.is_object() && avg.contains("frames")) {
+            subtitle = fmt::format("average over {} frames", avg["frames"].dump());
+          }
+        }
         const std::string name = r.label + "_" + g.name + "_" + tag;
         if (const auto plane = map_plane(g)) {
           subtitle += fmt::format(", {} \u00D7 {} bins", g.dims[plane->u], g.dims[plane->v]);
-          subtitle += slab_text(r.result.summary);
+          std::string slab = slab_text(r.result.summary);
+          if (slab.empty() && !rec && slabs_.count(r.label)) slab = slabs_.at(r.label);
+          subtitle += slab;
           if (plane->sliced) {
             const double thick = g.step.col(plane->w).norm() / 10.0;  // nm along w
             subtitle += fmt::format(", middle slice {} of {} along {} ({:.2f}–{:.2f} nm)",
@@ -178,8 +196,9 @@ class PngSink final : public FrameSink {
   }
 
   OutputSpec spec_;
-  std::set<std::string> drawn_;      // listed fields drawn so far
-  std::set<std::string> available_;  // per-atom columns seen, for the error message
+  std::map<std::string, std::string> slabs_;  // analyzer label -> slab_text of its grid
+  std::set<std::string> drawn_;               // listed fields drawn so far
+  std::set<std::string> available_;           // per-atom columns seen, for the error message
   Font font_;  // loaded when the sink is made: a missing font fails before any frame is read
   AtomicFileSet files_;
 };
