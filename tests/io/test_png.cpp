@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 
 #include "engine/errors.hpp"
 #include "io/png/curve_plot.hpp"
@@ -419,4 +420,26 @@ TEST_CASE("png: histograms of fields that only the end of the run returns; a typ
   CHECK_THAT(out,
              Catch::Contains("vibrational_msd_valeu") && Catch::Contains("vibrational_msd_value"));
   CHECK_FALSE(std::filesystem::exists(dir / "png"));
+}
+
+TEST_CASE("png: the pictures are the same bytes for any thread count", "[png]") {
+  const auto dir = temp_dir("png_threads");
+  write_text(dir / "run.json",
+             R"({"input": {"path": ")" + example_data("cuzr2k_IS.dump").string() + R"("},
+    "analyzers": [{"type": "voronoi"},
+                  {"type": "coarse_grain", "axes": "ab", "bin_size": 2.0, "sigma": 2.5,
+                   "slab": {"axis": "c", "from": 0.4, "to": 0.6}, "fields": ["voronoi_volume"]}],
+    "outputs": [{"format": "png", "path": "png", "fields": ["voronoi_volume"]}]})");
+  std::map<int, std::vector<std::string>> files;
+  for (int threads : {1, 2}) {
+    std::string out;
+    REQUIRE(run_command(binary().string() + " run --quiet --threads " + std::to_string(threads) +
+                            " " + (dir / "run.json").string(),
+                        &out) == 0);
+    for (const char* name :
+         {"coarse_grain_voronoi_volume_average_000000.png", "voronoi_volume_hist_000000.png"}) {
+      files[threads].push_back(read_text(dir / "png" / name));
+    }
+  }
+  CHECK(files[1] == files[2]);
 }
