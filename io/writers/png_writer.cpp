@@ -113,7 +113,7 @@ class PngSink final : public FrameSink {
   // The listed columns this record has, in the list's order: per frame every per-atom column
   // (input columns too), in the final record only what finish() returned. A listed text column
   // is an error; a name no record has is one too, at the end (finish()), so that fields only a
-  // cross-frame analyzer returns at the end (vibrational_msd_msd) can be drawn.
+  // cross-frame analyzer returns at the end (vibrational_msd_value) can be drawn.
   std::vector<OutputColumn> histogram_columns(const FrameRecord& rec) {
     std::vector<OutputColumn> all;
     if (!rec.final) {
