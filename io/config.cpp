@@ -103,14 +103,16 @@ const std::vector<ParamSpec>& type_specs() {
 const std::vector<ParamSpec>& output_specs() {
   static const std::vector<ParamSpec> specs{
       ParamSpec("format", ParamKind::String, nullptr, "",
-                "lammps_dump, csv, json, csv_tables, npy, vti or vtu"),
+                "lammps_dump, csv, json, csv_tables, npy, vti, vtu or png"),
       ParamSpec("path", ParamKind::String, nullptr, "",
-                "output file (relative to the run file); csv_tables, npy, vti, vtu: a folder "
+                "output file (relative to the run file); csv_tables, npy, vti, vtu, png: a folder "
                 "that receives <label>_<table>.csv per table (e.g. rdf_g.csv), .npy arrays per "
-                "frame, <label>_<frame>.vti grids, atoms_<frame>.vtu per-atom points"),
+                "frame, <label>_<frame>.vti grids, atoms_<frame>.vtu per-atom points, .png "
+                "maps of grids, curves of tables and histograms of the listed fields"),
       ParamSpec(
           "fields", ParamKind::Array, json::array(), "",
-          "per-atom columns to write (default: all; json: none, given ones are added per frame)"),
+          "per-atom columns to write (default: all; json: none, given ones are added per frame; "
+          "png: histograms of the given ones, none by default)"),
       ParamSpec("column_prefix", ParamKind::String, "", "",
                 "lammps_dump: prefix for field columns (\"c_\" lets ASE import them)"),
   };

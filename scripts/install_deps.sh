@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   voro++-dev libeigen3-dev libtbb-dev nlohmann-json3-dev catch2 libfmt-dev zlib1g-dev
-  libspectra-dev libpng-dev libcli11-dev
+  libspectra-dev libpng-dev libcli11-dev libfreetype-dev fonts-dejavu-core
   # test-time reference clients
   lammps lammps-data python3 python3-numpy python3-vtk9 python3-ase python3-jsonschema
 )

@@ -6,7 +6,7 @@ namespace mgs::io {
 
 const std::vector<std::string>& output_formats() {
   static const std::vector<std::string> formats{"lammps_dump", "csv", "json", "csv_tables",
-                                                "npy",         "vti", "vtu"};
+                                                "npy",         "vti", "vtu",  "png"};
   return formats;
 }
 
@@ -18,6 +18,7 @@ std::unique_ptr<FrameSink> make_sink(const OutputSpec& spec, const nlohmann::jso
   if (spec.format == "npy") return make_npy_sink(spec);
   if (spec.format == "vti") return make_vti_sink(spec);
   if (spec.format == "vtu") return make_vtu_sink(spec);
+  if (spec.format == "png") return make_png_sink(spec);
   throw ConfigError("outputs.format", "unknown output format \"" + spec.format + "\"");
 }
 

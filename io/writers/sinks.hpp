@@ -34,5 +34,6 @@ std::unique_ptr<FrameSink> make_tables_sink(const OutputSpec& spec);
 std::unique_ptr<FrameSink> make_npy_sink(const OutputSpec& spec);
 std::unique_ptr<FrameSink> make_vti_sink(const OutputSpec& spec);
 std::unique_ptr<FrameSink> make_vtu_sink(const OutputSpec& spec);
+std::unique_ptr<FrameSink> make_png_sink(const OutputSpec& spec);
 
 }  // namespace mgs::io
