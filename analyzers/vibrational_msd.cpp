@@ -83,7 +83,7 @@ LagMsd::Curve LagMsd::curve(const std::vector<int>& group, int groups) const {
   return c;
 }
 
-std::vector<double> TrajectoryMsd::hop_distances() const {
+std::vector<double> TrajectoryMsd::run_hops() const {
   if (half_frames_[0] == 0 || half_frames_[1] == 0) return {};
   std::vector<double> d(half_sum_[0].size());
   for (std::size_t i = 0; i < d.size(); ++i) {
@@ -94,11 +94,62 @@ std::vector<double> TrajectoryMsd::hop_distances() const {
   return d;
 }
 
+std::vector<double> TrajectoryMsd::hop_distances() const {
+  std::vector<double> d = run_hops();
+  if (closed_.runs == 0) return d;
+  if (!closed_.hops_known || (accumulator_.frames() > 0 && d.empty())) return {};
+  if (d.empty()) return closed_.hop_max;
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] = std::max(d[i], closed_.hop_max[i]);
+  return d;
+}
+
+std::vector<double> TrajectoryMsd::msd() const {
+  std::vector<double> m = accumulator_.frames() > 0 ? accumulator_.msd() : std::vector<double>();
+  if (closed_.runs == 0) return m;
+  if (m.empty()) m.assign(closed_.msd_sum.size(), 0.0);
+  const double runs = static_cast<double>(this->runs());
+  for (std::size_t i = 0; i < m.size(); ++i) m[i] = (m[i] + closed_.msd_sum[i]) / runs;
+  return m;
+}
+
+std::vector<Vec3> TrajectoryMsd::mean() const {
+  std::vector<Vec3> m = accumulator_.mean();
+  if (closed_.runs == 0) return m;
+  if (accumulator_.frames() == 0) m.assign(closed_.mean_sum.size(), Vec3::Zero());
+  const double runs = static_cast<double>(this->runs());
+  for (std::size_t i = 0; i < m.size(); ++i) m[i] = (m[i] + closed_.mean_sum[i]) / runs;
+  return m;
+}
+
+void TrajectoryMsd::close_run() {
+  if (accumulator_.frames() == 0) return;
+  const std::vector<double> m = accumulator_.msd();
+  const std::vector<double> hops = run_hops();
+  const std::size_t n = m.size();
+  if (closed_.runs == 0) {
+    closed_.msd_sum.assign(n, 0.0);
+    closed_.mean_sum.assign(n, Vec3::Zero());
+    closed_.hop_max.assign(n, 0.0);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    closed_.msd_sum[i] += m[i];
+    closed_.mean_sum[i] += accumulator_.mean()[i];
+    if (!hops.empty()) closed_.hop_max[i] = std::max(closed_.hop_max[i], hops[i]);
+  }
+  closed_.hops_known = closed_.hops_known && !hops.empty();
+  ++closed_.runs;
+  accumulator_ = PositionAccumulator();
+  half_sum_ = {};
+  half_frames_ = {};
+  previous_.clear();
+  lag_.restart();
+}
+
 VibrationalMsdAnalyzer::VibrationalMsdAnalyzer(std::string label, UnwrapMode mode,
                                                std::vector<TypeInfo> types, double hop_threshold,
-                                               std::size_t lags)
+                                               std::size_t lags, bool isoconfigurational)
     : Analyzer(std::move(label)),
-      msd_(mode, std::move(types), lags),
+      msd_(mode, std::move(types), lags, isoconfigurational),
       hop_threshold_(hop_threshold) {}
 
 namespace {
@@ -146,7 +197,9 @@ void TrajectoryMsd::fold(const FrameInfo& info, FrameResult& result) {
   const auto& id = std::get<std::vector<std::int64_t>>(field("_carry_id").values);
   const auto& type = std::get<std::vector<std::int64_t>>(field("_carry_type").values);
   const std::size_t n = id.size();
-  if (accumulator_.frames() == 0) {
+  if (iso_ && frames_ > 0 && info.input_file != run_file_) close_run();
+  run_file_ = info.input_file;
+  if (frames_ == 0) {
     ids_ = id;
     types_of_atoms_.assign(type.begin(), type.end());
   } else if (id != ids_) {
@@ -191,20 +244,26 @@ void TrajectoryMsd::fold(const FrameInfo& info, FrameResult& result) {
   }
   com /= total;
   for (auto& x : r) x -= com;
-  if (total_ > 0) {
-    // Frame k of `total_` belongs to the first half when k < total_ / 2 (the middle frame of
-    // an odd run to the second).
-    const std::size_t half = 2 * accumulator_.frames() < total_ - total_ % 2 ? 0 : 1;
+  // The length of this run: the whole input, or (isoconfigurational) this file's frames.
+  const std::size_t length = !iso_ ? shape_.frames
+                             : run_file_ < shape_.frames_per_file.size()
+                                 ? shape_.frames_per_file[run_file_]
+                                 : 0;
+  if (length > 0) {
+    // Frame k of a run of `length` belongs to the first half when k < length / 2 (the middle
+    // frame of an odd run to the second).
+    const std::size_t half = 2 * accumulator_.frames() < length - length % 2 ? 0 : 1;
     if (half_sum_[half].empty()) half_sum_[half].assign(n, Vec3::Zero());
     for (std::size_t i = 0; i < n; ++i) half_sum_[half][i] += r[i];
     ++half_frames_[half];
   }
   lag_.add(r, info.timestep);
   accumulator_.add(r);
+  ++frames_;
   std::erase_if(result.fields,
                 [](const PerAtomField& f) { return f.name.rfind("_carry", 0) == 0; });
   result.summary.erase("_carry");
-  result.summary["frames_accumulated"] = accumulator_.frames();
+  result.summary["frames_accumulated"] = frames_;
 }
 
 nlohmann::json describe_by_type(const std::vector<double>& values, const std::vector<int>& types) {
@@ -240,7 +299,7 @@ std::optional<FrameResult> VibrationalMsdAnalyzer::finish() {
   const std::vector<double> msd = msd_.msd();
   out.fields.push_back(
       {"value", "Å^2", "mean over the frames of |r(t) − r̄|², centre-of-mass drift removed", msd});
-  const auto& mean = msd_.mean();
+  const std::vector<Vec3> mean = msd_.mean();
   for (int a = 0; a < 3; ++a) {
     std::vector<double> c(mean.size());
     for (std::size_t i = 0; i < mean.size(); ++i) c[i] = mean[i][a];
@@ -249,6 +308,7 @@ std::optional<FrameResult> VibrationalMsdAnalyzer::finish() {
   }
   nlohmann::json& s = out.summary;
   s["frames"] = msd_.frames();
+  s["runs"] = msd_.runs();
   s["unwrap"] = msd_.unwrap_used();
   s["all"] = stats::describe(msd);
   s["types"] = describe_by_type(msd, msd_.atom_types());
@@ -321,11 +381,15 @@ const bool registered = register_analyzer({
      ParamSpec("msd_lags", ParamKind::Integer, 0, "",
                "MSD(t) averaged over time origins per species for lags of 1 .. msd_lags frames "
                "(table msd_t; keeps the last msd_lags frames: msd_lags x atoms x 32 bytes); 0: off")
-         .at_least(0.0)},
+         .at_least(0.0),
+     ParamSpec("isoconfigurational", ParamKind::Boolean, false, "",
+               "each file of input.path is one run of an isoconfigurational ensemble (same "
+               "starting configuration, other velocities): mean positions, MSD, hops and MSD(t) "
+               "per run, the MSD averaged per atom over the runs")},
     [](const nlohmann::json& p, const std::string& label, const RunContext& run) {
-      return std::make_unique<VibrationalMsdAnalyzer>(label, unwrap_mode_from(p), run.types,
-                                                      p["hop_threshold"].get<double>(),
-                                                      p["msd_lags"].get<std::size_t>());
+      return std::make_unique<VibrationalMsdAnalyzer>(
+          label, unwrap_mode_from(p), run.types, p["hop_threshold"].get<double>(),
+          p["msd_lags"].get<std::size_t>(), p["isoconfigurational"].get<bool>());
     },
 });
 

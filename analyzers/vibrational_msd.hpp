@@ -47,6 +47,11 @@ class LagMsd {
     std::vector<std::vector<double>> msd;  // [group][lag]
   };
   Curve curve(const std::vector<int>& group, int groups) const;
+  // A new run starts: lags never span two runs (the sums are kept).
+  void restart() {
+    recent_.clear();
+    steps_.clear();
+  }
 
  private:
   std::size_t lags_;
@@ -62,31 +67,52 @@ class LagMsd {
 // consume()) unwraps them, removes the centre of mass, accumulates and removes the hidden data.
 class TrajectoryMsd {
  public:
-  TrajectoryMsd(UnwrapMode mode, std::vector<TypeInfo> types, std::size_t lags = 0)
-      : mode_(mode), types_(std::move(types)), lag_(lags) {}
-  // The number of frames of the run, so that frames can be split into halves for hop detection.
-  void begin(std::size_t frames) { total_ = frames; }
+  // `isoconfigurational`: every input file is one run of an ensemble started from the same
+  // configuration; each run has its own mean positions and MSD, and the MSD is averaged per
+  // atom over the runs (hops per run, MSD(t) within runs).
+  TrajectoryMsd(UnwrapMode mode, std::vector<TypeInfo> types, std::size_t lags = 0,
+                bool isoconfigurational = false)
+      : mode_(mode), types_(std::move(types)), iso_(isoconfigurational), lag_(lags) {}
+  // The frames of the run(s), so that each run can be split into halves for hop detection.
+  void begin(const RunShape& shape) { shape_ = shape; }
   void carry(const Frame& frame, FrameResult& out) const;
   void fold(const FrameInfo& info, FrameResult& result);
-  // |r̄(first half) − r̄(second half)| per atom, when the run's length was given and both halves
-  // hold frames; empty otherwise.
+  // |r̄(first half) − r̄(second half)| per atom (the largest over the runs), when the run lengths
+  // were given and every run's halves hold frames; empty otherwise.
   std::vector<double> hop_distances() const;
   const LagMsd& lag_msd() const { return lag_; }
 
-  std::size_t frames() const { return accumulator_.frames(); }
-  std::vector<double> msd() const { return accumulator_.msd(); }
-  const std::vector<Vec3>& mean() const { return accumulator_.mean(); }
+  std::size_t frames() const { return frames_; }  // over all runs
+  std::size_t runs() const { return closed_.runs + (accumulator_.frames() > 0 ? 1 : 0); }
+  // Per atom, averaged over the runs.
+  std::vector<double> msd() const;
+  std::vector<Vec3> mean() const;
   const std::vector<int>& atom_types() const { return types_of_atoms_; }
   const std::string& unwrap_used() const { return unwrap_used_; }
 
  private:
+  // What finished runs leave: sums over runs of the per-atom MSD and mean, the largest hop.
+  struct Closed {
+    std::size_t runs = 0;
+    std::vector<double> msd_sum;
+    std::vector<Vec3> mean_sum;
+    std::vector<double> hop_max;
+    bool hops_known = true;
+  };
+  void close_run();
+  std::vector<double> run_hops() const;  // the current run's; empty when unknown
+
   UnwrapMode mode_;
   std::vector<TypeInfo> types_;
+  bool iso_;
+  RunShape shape_;
+  std::size_t frames_ = 0;
+  std::size_t run_file_ = 0;  // the input file of the current run (isoconfigurational)
   PositionAccumulator accumulator_;
-  std::size_t total_ = 0;
   std::array<std::vector<Vec3>, 2> half_sum_;  // Σ r over the first and the second half
   std::array<std::size_t, 2> half_frames_{};
   LagMsd lag_;
+  Closed closed_;
   std::vector<Vec3> previous_;  // unwrapped positions of the previous frame (stepping)
   std::vector<std::int64_t> ids_;
   std::vector<int> types_of_atoms_;
@@ -99,9 +125,9 @@ nlohmann::json describe_by_type(const std::vector<double>& values, const std::ve
 class VibrationalMsdAnalyzer : public Analyzer {
  public:
   VibrationalMsdAnalyzer(std::string label, UnwrapMode mode, std::vector<TypeInfo> types,
-                         double hop_threshold, std::size_t lags);
+                         double hop_threshold, std::size_t lags, bool isoconfigurational);
   Needs needs() const override { return {}; }
-  void begin(std::size_t frames) override { msd_.begin(frames); }
+  void begin(const RunShape& shape) override { msd_.begin(shape); }
   FrameResult compute(const FrameContext& context) const override;
   void consume(const FrameInfo& info, FrameResult& result) override { msd_.fold(info, result); }
   std::optional<FrameResult> finish() override;

@@ -85,6 +85,13 @@ struct FrameInfo {
   std::size_t index = 0;  // position in the selected frame sequence
   std::int64_t timestep = 0;
   std::size_t input_index = 0;  // frame number in the input, before selection
+  std::size_t input_file = 0;   // which file of the input's path list the frame comes from
+};
+
+// What a run will deliver, told to analyzers before the first frame.
+struct RunShape {
+  std::size_t frames = 0;                   // selected frames in all
+  std::vector<std::size_t> frames_per_file;  // selected frames of each input file, in order
 };
 
 class Analyzer {
@@ -100,9 +107,9 @@ class Analyzer {
   virtual FrameResult compute(const FrameContext& context) const = 0;
   // Called serially in frame order after compute(); may fold cross-frame state.
   virtual void consume(const FrameInfo&, FrameResult&) {}
-  // Called once by the pipeline before the first frame with the number of frames the run will
-  // deliver (for cross-frame analyzers that split the run, e.g. into halves).
-  virtual void begin(std::size_t /*frames*/) {}
+  // Called once by the pipeline before the first frame with the numbers of frames the run will
+  // deliver (for cross-frame analyzers that split the run, e.g. into halves or per input file).
+  virtual void begin(const RunShape&) {}
   // Fields that need the whole run (written as one final frame); nullopt if none.
   virtual std::optional<FrameResult> finish() { return std::nullopt; }
 

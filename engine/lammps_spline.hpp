@@ -29,9 +29,11 @@ class LammpsSpline {
   // LAMMPS's lookup: m = clamp(int(x / delta + 1), 1, n - 1), p = min(x / delta + 1 - m, 1).
   Value operator()(double x) const {
     double p = x * rdelta_ + 1.0;
-    // Clamp before the cast: a huge density must not overflow int (LAMMPS relies on MIN after).
-    int m = p < static_cast<double>(n_ - 1) ? static_cast<int>(p) : n_ - 1;
-    if (m < 1) m = 1;
+    // Clamp before the cast: a huge or hugely negative density (a damaged table) must not
+    // overflow int, and NaN must not reach the cast (LAMMPS clamps with MIN/MAX after it).
+    const int m = p >= static_cast<double>(n_ - 1) ? n_ - 1
+                  : p >= 1.0                       ? static_cast<int>(p)
+                                                   : 1;
     p -= m;
     const bool clamped = p > 1.0;
     if (clamped) p = 1.0;

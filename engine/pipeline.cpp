@@ -184,7 +184,8 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
   std::size_t next_slot = 0;
   const std::unique_ptr<ReferenceService> references =
       make_reference_service(source, analyzers, options.read_reference_file, tokens);
-  for (auto& a : analyzers) a->begin(total);
+  const RunShape shape{total, source.frames_per_file()};
+  for (auto& a : analyzers) a->begin(shape);
   tbb::task_group_context group;
   // A stop request cancels the whole task group, including the parallel loops inside frames;
   // the watcher polls because a signal handler may do nothing but set the flag.
@@ -248,7 +249,8 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
                     w->results = compute_in_file(*w->frame, w->raw, analyzers, options.types,
                                                  references.get(), options.timings);
                     timer.emplace(options.timings, "format outputs");
-                    const FrameInfo info{w->raw.index, w->frame->timestep, w->raw.input_index};
+                    const FrameInfo info{w->raw.index, w->frame->timestep, w->raw.input_index,
+                                         w->raw.file_index};
                     FrameRecord rec{info, w->frame, {}, false};
                     rec.results = std::move(w->results);
                     for (const auto& s : sinks) w->chunks.push_back(s->format(rec));
@@ -259,7 +261,8 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
               tbb::make_filter<Work*, void>(
                   tbb::filter_mode::serial_in_order,
                   [&](Work* w) {
-                    const FrameInfo info{w->raw.index, w->frame->timestep, w->raw.input_index};
+                    const FrameInfo info{w->raw.index, w->frame->timestep, w->raw.input_index,
+                                         w->raw.file_index};
                     nlohmann::json entry = {{"index", info.index},
                                             {"input_frame", info.input_index},
                                             {"timestep", info.timestep},

@@ -22,6 +22,7 @@ struct RawFrame {
   std::size_t index = 0;        // position in the selected sequence
   std::size_t input_index = 0;  // frame number in the input, before selection
   std::string file;             // for error messages
+  std::size_t file_index = 0;   // position of `file` in the input's path list
   std::int64_t first_line = 1;  // line number of the chunk's first line in `file`
   std::string owned;            // the text, when it had to be copied (e.g. decompressed)
   std::string_view mapped;      // the text, when it lives in a mapped file
@@ -33,6 +34,8 @@ class FrameSource {
   virtual ~FrameSource() = default;
   // Number of frames that next() will deliver.
   virtual std::size_t frame_count() const = 0;
+  // Of those, the number from each input file, in the input's order.
+  virtual std::vector<std::size_t> frames_per_file() const { return {frame_count()}; }
   // Serial: the next selected frame's text, or nullopt at the end.
   virtual std::optional<RawFrame> next() = 0;
   // Thread-safe: parse one frame's text.

@@ -99,6 +99,12 @@ class TrajectorySource final : public FrameSource {
 
   std::size_t frame_count() const override { return selected_.size(); }
 
+  std::vector<std::size_t> frames_per_file() const override {
+    std::vector<std::size_t> count(files_.size(), 0);
+    for (const std::size_t g : selected_) ++count[all_[g].first];
+    return count;
+  }
+
   std::optional<RawFrame> next() override {
     if (cursor_ >= selected_.size()) return std::nullopt;
     const auto [file, k] = all_[selected_[cursor_]];
@@ -106,6 +112,7 @@ class TrajectorySource final : public FrameSource {
     raw.input_index = selected_[cursor_];
     raw.index = cursor_++;
     raw.file = files_[file].path;
+    raw.file_index = file;
     if (files_[file].data) {
       raw.first_line = 0;  // one frame, the whole file: errors name no line
       return raw;          // parse() reads the data file itself

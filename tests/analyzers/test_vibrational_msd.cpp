@@ -20,19 +20,27 @@ using nlohmann::json;
 namespace {
 
 // Runs the analyzer over the frames in order (compute, consume) and returns finish().
+// `file_of` gives each frame's input file (isoconfigurational runs); empty: one file.
 FrameResult run_frames(const std::vector<Frame>& frames, const json& params,
-                       const std::vector<TypeInfo>& types = {}) {
+                       const std::vector<TypeInfo>& types = {},
+                       const std::vector<std::size_t>& file_of = {}) {
   RunContext ctx;
   ctx.types = types;
   auto a = test::make_analyzer("vibrational_msd", params, ctx);
   std::vector<std::unique_ptr<Analyzer>> list;
   list.push_back(std::move(a));
-  list[0]->begin(frames.size());
+  RunShape shape{frames.size(), {frames.size()}};
+  if (!file_of.empty()) {
+    shape.frames_per_file.assign(file_of.back() + 1, 0);
+    for (const std::size_t f : file_of) ++shape.frames_per_file[f];
+  }
+  list[0]->begin(shape);
   for (std::size_t k = 0; k < frames.size(); ++k) {
     auto r = test::compute_with_inputs(frames[k], k, {frames[k]}, list, types);
     FrameInfo info;
     info.index = k;
     info.timestep = frames[k].timestep;
+    info.input_file = file_of.empty() ? 0 : file_of[k];
     list[0]->consume(info, r[0].result);
   }
   auto out = list[0]->finish();
@@ -157,6 +165,44 @@ TEST_CASE("vibrational_msd: an atom that hops between the halves is flagged and 
   CHECK(r.summary["plateau"]["all"]["mean"].get<double>() ==
         Approx(3 * sigma * sigma).epsilon(0.03));
   CHECK(r.summary["all"]["mean"].get<double>() > 1.05 * 3 * sigma * sigma);
+}
+
+TEST_CASE("vibrational_msd: an isoconfigurational ensemble averages the MSD of each run",
+          "[vibrational_msd][analyzers]") {
+  // Three runs of jitter σ about the same sites, except that the atoms' cages sit at +s, 0 and −s
+  // in the three runs (the sign alternating between atoms, so the centre of mass stays): each
+  // run alone gives 3σ²; one mean over all runs adds the spread of the cages, (2/3)|s|².
+  const Frame sites = test::cubic_lattice("fcc", 3.6, 4);  // 256 atoms
+  const double sigma = 0.1;
+  const Vec3 s(0.12, -0.09, 0.05);
+  std::mt19937 rng(17);
+  std::normal_distribution<double> g(0.0, sigma);
+  std::vector<Frame> traj;
+  std::vector<std::size_t> file_of;
+  for (std::size_t run = 0; run < 3; ++run) {
+    for (int k = 0; k < 150; ++k) {
+      Frame f = sites;
+      for (std::size_t i = 0; i < f.size(); ++i) {
+        const double run_sign = run == 0 ? 1.0 : run == 2 ? -1.0 : 0.0;
+        const double sign = run_sign * (i % 2 ? 1.0 : -1.0);
+        f.pos[i] = f.box.wrap(sites.pos[i] + sign * s + Vec3(g(rng), g(rng), g(rng)));
+      }
+      traj.push_back(std::move(f));
+      file_of.push_back(run);
+    }
+  }
+  const double run_msd = 3 * sigma * sigma * (1.0 - 1.0 / 150);
+  const FrameResult iso =
+      run_frames(traj, {{"unwrap", "stepping"}, {"isoconfigurational", true}}, {}, file_of);
+  CHECK(iso.summary["runs"].get<int>() == 3);
+  CHECK(iso.summary["frames"].get<int>() == 450);
+  CHECK(iso.summary["hopped_atoms"].get<int>() == 0);
+  CHECK(iso.summary["all"]["mean"].get<double>() == Approx(run_msd).epsilon(0.03));
+  // As one run: the cage offsets (two runs at ±s, one at 0) add (2/3)|s|².
+  const FrameResult one = run_frames(traj, {{"unwrap", "stepping"}}, {}, file_of);
+  CHECK(one.summary["runs"].get<int>() == 1);
+  CHECK(one.summary["all"]["mean"].get<double>() ==
+        Approx(3 * sigma * sigma + 2.0 / 3.0 * s.squaredNorm()).epsilon(0.03));
 }
 
 TEST_CASE("vibrational_msd: MSD(t) over time origins, per species",
