@@ -1,6 +1,6 @@
 // The line-by-line Gaussian coarse-graining against the grid-point-by-grid-point direct path:
-// orthogonal and tilted cells, walls, a slab map, a kernel wider than half the cell (several
-// images), both conventions, and identical bits for 1 and 2 threads.
+// orthogonal and tilted cells, walls, slab maps, a kernel wider than half the
+// cell (several images), both conventions, and identical bits for 1 and 2 threads.
 #include <tbb/global_control.h>
 #include <catch2/catch.hpp>
 
@@ -75,6 +75,18 @@ TEST_CASE("coarse_grain_lines: equals the direct path", "[coarse_grain]") {
     std::vector<char> include(pos.size());
     for (std::size_t i = 0; i < pos.size(); ++i) include[i] = grid.bin_of(pos[i]) ? 1 : 0;
     compare(grid, pos, 1.5, include);
+  }
+  SECTION("walls along a and c, orthogonal") {
+    const Box box = Box::from_lammps(0, 18, 0, 16, 0, 20, 0, 0, 0, {false, true, false});
+    compare(Grid(box, {6, 8, 7}), random_atoms(box, 300, 8), 1.6);
+  }
+  SECTION("2-D map through a slab, orthogonal, several images") {
+    const Box box = Box::from_lammps(0, 9, 0, 8, 0, 20, 0, 0, 0, {true, true, true});
+    const Grid grid(box, {9, 8, 1}, Slab{2, 0.4, 0.5});
+    const auto pos = random_atoms(box, 300, 9);
+    std::vector<char> include(pos.size());
+    for (std::size_t i = 0; i < pos.size(); ++i) include[i] = grid.bin_of(pos[i]) ? 1 : 0;
+    compare(grid, pos, 2.0, include);
   }
   SECTION("1-D profile along a") {
     const Box box = Box::from_lammps(0, 30, 0, 10, 0, 10, 0, 0, 0, {true, true, true});
