@@ -153,7 +153,6 @@ void add_grid_autocorrelations(const GridAutocorrelationRequest& request, const 
 void GridAutocorrelationAverage::fold(const FrameResult& result) {
   if (!result.summary.contains("autocorrelation")) return;
   const nlohmann::json& s = result.summary["autocorrelation"];
-  std::size_t next = 0;
   for (const Table& t : result.tables) {
     const bool is_curve = ends_with(t.name, "_autocorrelation");
     const bool is_spectrum = ends_with(t.name, "_structure_factor");
@@ -162,18 +161,15 @@ void GridAutocorrelationAverage::fold(const FrameResult& result) {
         grid_of_table(t.name, is_curve ? "_autocorrelation" : "_structure_factor");
     if (!s["fields"].contains(grid)) continue;
     const nlohmann::json& f = s["fields"][grid];
+    // By name: a grid skipped in some frames (constant there) averages over the others.
+    auto it = std::find_if(entries_.begin(), entries_.end(),
+                           [&](const Entry& e) { return e.grid == grid; });
+    if (it == entries_.end()) it = entries_.insert(entries_.end(), Entry{grid, {}, std::nullopt});
     if (is_curve) {
-      if (frames_ == 0) entries_.push_back({grid, {}, std::nullopt});
-      if (next >= entries_.size() || entries_[next].grid != grid) {
-        throw ComputeError("frame average of C(r): the grid fields changed between frames");
-      }
-      entries_[next].curve.add(
-          curve_from_table(t, s["dr"].get<double>(), f["volume"].get<double>()));
-      ++next;
-    } else if (next > 0) {
-      Entry& e = entries_[next - 1];
-      if (!e.spectrum) e.spectrum.emplace();
-      e.spectrum->add(spectrum_from_table(t, f["structure_factor"]["dq"].get<double>()));
+      it->curve.add(curve_from_table(t, s["dr"].get<double>(), f["volume"].get<double>()));
+    } else {
+      if (!it->spectrum) it->spectrum.emplace();
+      it->spectrum->add(spectrum_from_table(t, f["structure_factor"]["dq"].get<double>()));
     }
   }
   last_ = s;
@@ -185,8 +181,9 @@ void GridAutocorrelationAverage::finish(FrameResult& out) const {
   const double from = last_["fit_from"].get<double>();
   nlohmann::json fields = nlohmann::json::object();
   for (const Entry& e : entries_) {
+    if (e.curve.frames() == 0) continue;
     const Curve curve = e.curve.result();
-    nlohmann::json entry = {{"lengths", json_lengths(curve, from)}};
+    nlohmann::json entry = {{"frames", e.curve.frames()}, {"lengths", json_lengths(curve, from)}};
     Table t = curve_table(e.grid, curve);
     t.name += "_frame_average";
     out.tables.push_back(std::move(t));

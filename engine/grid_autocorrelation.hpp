@@ -44,7 +44,8 @@ void add_grid_autocorrelations(const GridAutocorrelationRequest& request, const 
                                FrameResult& out);
 
 // The frame average of the curves add_grid_autocorrelations put into each frame's result
-// (read back from its tables and summary in consume order).
+// (read back from its tables and summary in consume order), per grid by name over the frames
+// where the grid was correlated.
 class GridAutocorrelationAverage {
  public:
   void fold(const FrameResult& result);

@@ -140,3 +140,27 @@ TEST_CASE("correlate: frame average of C(r)", "[grid_autocorrelation]") {
   CHECK(fa["fields"]["c_w"]["lengths"]["integral"]["xi"].get<double>() ==
         Approx(first.summary["fields"]["c_w"]["lengths"]["integral"]["xi"].get<double>()));
 }
+
+TEST_CASE("bin autocorrelation: a grid skipped in some frames averages over the others",
+          "[grid_autocorrelation]") {
+  std::vector<std::unique_ptr<Analyzer>> list;
+  list.push_back(test::make_analyzer(
+      "bin", {{"axes", "c"},
+              {"bins", 8},
+              {"fields", {"c_w"}},
+              {"autocorrelation", {{"r_max", 7.3}, {"dr", 0.25}, {"frame_average", true}}}}));
+  Frame moved = wave();
+  moved.pos[0].z() += 1.8;  // one atom to the next plane: the count is no longer constant
+  std::size_t k = 0;
+  for (const Frame& f : {wave(), moved, wave()}) {
+    auto r = compute_frame(f, list, {});
+    CHECK(r[0].result.summary["autocorrelation"]["fields"].contains("count") == (k == 1));
+    list[0]->consume({k++, 0, 0}, r[0].result);
+  }
+  const auto fin = list[0]->finish();
+  REQUIRE(fin);
+  const auto& avg = fin->summary["autocorrelation_frame_average"];
+  CHECK(avg["frames"] == 3);
+  CHECK(avg["fields"]["c_w_mean"]["frames"] == 3);
+  CHECK(avg["fields"]["count"]["frames"] == 1);
+}
