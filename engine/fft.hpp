@@ -8,8 +8,8 @@
 // prime factor exceeds kBluesteinPrime go through Bluestein's chirp-z algorithm on a
 // power-of-two kissfft, so every length costs O(n log n) (a 1 Å grid over a 254 Å cell has
 // 254 = 2·127 bins). The threshold 31: a 255³ transform (255 = 3·5·17) takes 3.0 s with the
-// radix-17 butterfly and 4.4 s through Bluestein (one core). FFTW would be faster but Debian ships no headers here (libfftw3-dev is not
-// installed) and it is GPL.
+// radix-17 butterfly and 4.4 s through Bluestein (one core). FFTW would be faster, but its
+// headers are not installed here (libfftw3-dev) and it is GPL.
 #include <array>
 #include <complex>
 #include <vector>
