@@ -145,8 +145,11 @@ void add_grid_autocorrelations(const GridAutocorrelationRequest& request, const 
                       {"q_fit_max", request.q_fit_max ? nlohmann::json(*request.q_fit_max)
                                                       : nlohmann::json(nullptr)},
                       {"fields", std::move(fields)}};
-  if (!warnings.empty()) s["warnings"] = std::move(warnings);
   out.summary["autocorrelation"] = std::move(s);
+  // Top-level summary warnings are the ones the run reports.
+  for (auto& w : warnings) {
+    out.summary["warnings"].push_back("autocorrelation: " + w.get<std::string>());
+  }
   for (Table& t : tables) out.tables.push_back(std::move(t));
 }
 

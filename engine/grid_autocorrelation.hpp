@@ -35,7 +35,8 @@ std::optional<GridAutocorrelationRequest> grid_autocorrelation_from(const nlohma
 // For every grid in out.grids: the tables "<grid>_autocorrelation" (r, C, pairs) and, with
 // structure_factor, "<grid>_structure_factor" (q, S, modes), and out.summary["autocorrelation"]
 // with the shells, the fit start and per grid the lengths (exponential, Ornstein–Zernike and
-// integral from C(r), Ornstein–Zernike from S(q)) with their fit ranges, plus warnings.
+// integral from C(r), Ornstein–Zernike from S(q)) with their fit ranges; warnings go to
+// out.summary["warnings"], which the run reports.
 // `fit_from` is used when the request gives none (`rule` says where it comes from). A grid
 // that cannot be correlated (constant, fewer than two finite values) is skipped with a warning;
 // a binned axis that is not periodic is a ComputeError naming `label`.
