@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-
 #include "analyzers/free_volume.hpp"
 #include "engine/errors.hpp"
 #include "engine/registry.hpp"
@@ -90,15 +89,27 @@ FrameResult BinAnalyzer::compute(const FrameContext& context) const {
                  {"reductions", nlohmann::json::array()},
                  {"totals", std::move(totals)}};
   for (Reduction r : params_.reductions) out.summary["reductions"].push_back(reduction_name(r));
+  if (params_.autocorrelation) {
+    add_grid_autocorrelations(*params_.autocorrelation, frame.box, 0.0,
+                              "the first shell with grid pairs", label(), out);
+  }
   return out;
 }
 
 void BinAnalyzer::consume(const FrameInfo&, FrameResult& result) {
+  if (params_.autocorrelation && params_.autocorrelation->frame_average) {
+    correlation_average_.fold(result);
+  }
   if (params_.time_average) average_.fold(result);
 }
 
 std::optional<FrameResult> BinAnalyzer::finish() {
-  return params_.time_average ? average_.final_result() : std::nullopt;
+  std::optional<FrameResult> out = params_.time_average ? average_.final_result() : std::nullopt;
+  if (correlation_average_.frames() > 0) {
+    if (!out) out.emplace();
+    correlation_average_.finish(*out);
+  }
+  return out;
 }
 
 namespace {
@@ -121,6 +132,7 @@ std::vector<ParamSpec> bin_specs() {
   specs.push_back(ParamSpec("time_average", ParamKind::Boolean, false, "",
                             "write only the average over all frames of the run (each bin over "
                             "the frames where it has a value), at the end"));
+  specs.push_back(grid_autocorrelation_spec("the first shell"));
   return specs;
 }
 
@@ -128,7 +140,8 @@ const bool registered = register_analyzer({
     "bin",
     "Per-atom fields binned on a grid aligned with the cell vectors (1-D, 2-D or 3-D, any "
     "tilt; bins or bin_size; optional slab): mean, sum, min, max, std, count or sum per volume "
-    "per bin, the volume-weighted mass density Σm/ΣV, optionally averaged over the run. Grids "
+    "per bin, the volume-weighted mass density Σm/ΣV, optionally averaged over the run; "
+    "optionally the FFT autocorrelation C(r), S(q) and correlation lengths of the grids. Grids "
     "go to the vti and npy outputs.",
     bin_specs(),
     [](const nlohmann::json& p, const std::string& label, const RunContext& run) {
@@ -161,6 +174,7 @@ const bool registered = register_analyzer({
         }
       }
       params.time_average = p["time_average"].get<bool>();
+      params.autocorrelation = grid_autocorrelation_from(p, label);
       if (params.fields.empty() && !params.count && !params.density_volume) {
         throw ConfigError(label, "nothing to bin: give fields, count or density");
       }

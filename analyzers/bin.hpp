@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/analyzer.hpp"
+#include "engine/grid_autocorrelation.hpp"
 #include "engine/grid_average.hpp"
 #include "engine/grid_params.hpp"
 
@@ -21,6 +22,7 @@ struct BinParams {
   std::optional<std::string> density_volume;  // volume column for Σm/ΣV (g/cm³)
   std::vector<double> mass_by_type;           // g/mol, index = type (density only)
   bool time_average = false;
+  std::optional<GridAutocorrelationRequest> autocorrelation;  // FFT C(r), S(q), lengths
 };
 
 class BinAnalyzer : public Analyzer {
@@ -34,6 +36,7 @@ class BinAnalyzer : public Analyzer {
  private:
   BinParams params_;
   GridAverage average_;
+  GridAutocorrelationAverage correlation_average_;
 };
 
 }  // namespace mgs::analyzers

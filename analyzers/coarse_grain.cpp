@@ -39,14 +39,14 @@ FrameResult CoarseGrainAnalyzer::compute(const FrameContext& context) const {
                    density ? (unit.empty() ? "Å^-3" : unit + "/Å^3") : unit,
                    fmt::format("{} coarse-grained with a Gaussian of σ = {} Å cut at 3σ ({})",
                                column, params_.sigma, density ? "Σ p G_σ" : "Σ p w / Σ w"));
-    f.values = coarse_grain(grid, context.cells(), values, params_.sigma, params_.mode, include);
+    f.values = coarse_grain_lines(grid, frame.pos, values, params_.sigma, params_.mode, include);
     out.grids.push_back(std::move(f));
   }
   if (params_.number_density) {
     GridField f = grid_field(grid, binned, "number_density", "Å^-3",
                              fmt::format("atoms per Å³: Σ G_σ, σ = {} Å cut at 3σ", params_.sigma));
-    f.values = coarse_grain(grid, context.cells(), std::vector<double>(frame.size(), 1.0),
-                            params_.sigma, CoarseGrainMode::Density, include);
+    f.values = coarse_grain_lines(grid, frame.pos, std::vector<double>(frame.size(), 1.0),
+                                  params_.sigma, CoarseGrainMode::Density, include);
     out.grids.push_back(std::move(f));
   }
   const double cut = kGaussianCutInSigma * params_.sigma;
@@ -65,15 +65,29 @@ FrameResult CoarseGrainAnalyzer::compute(const FrameContext& context) const {
         "images of an atom contribute to one grid point",
         cut, 0.5 * thinnest)};
   }
+  if (params_.autocorrelation) {
+    add_grid_autocorrelations(*params_.autocorrelation, frame.box, 2 * params_.sigma,
+                              "2σ: beyond the kernel a Gaussian-smoothed exponential decays "
+                              "with the field's own ξ",
+                              label(), out);
+  }
   return out;
 }
 
 void CoarseGrainAnalyzer::consume(const FrameInfo&, FrameResult& result) {
+  if (params_.autocorrelation && params_.autocorrelation->frame_average) {
+    correlation_average_.fold(result);
+  }
   if (params_.time_average) average_.fold(result);
 }
 
 std::optional<FrameResult> CoarseGrainAnalyzer::finish() {
-  return params_.time_average ? average_.final_result() : std::nullopt;
+  std::optional<FrameResult> out = params_.time_average ? average_.final_result() : std::nullopt;
+  if (correlation_average_.frames() > 0) {
+    if (!out) out.emplace();
+    correlation_average_.finish(*out);
+  }
+  return out;
 }
 
 namespace {
@@ -94,6 +108,7 @@ std::vector<ParamSpec> coarse_grain_specs() {
                             "also the coarse-grained number density Σ G_σ"));
   specs.push_back(ParamSpec("time_average", ParamKind::Boolean, false, "",
                             "write only the average over all frames of the run, at the end"));
+  specs.push_back(grid_autocorrelation_spec("2σ"));
   return specs;
 }
 
@@ -101,7 +116,8 @@ const bool registered = register_analyzer({
     "coarse_grain",
     "Gaussian coarse-graining of per-atom fields on a grid aligned with the cell vectors (bin "
     "centres; 1-D, 2-D or 3-D, any tilt; optional slab): field average Σ p w / Σ w or density "
-    "Σ p G_σ, σ given, cut at 3σ, periodic distances; optionally averaged over the run. Grids "
+    "Σ p G_σ, σ given, cut at 3σ, periodic distances; optionally averaged over the run; "
+    "optionally the FFT autocorrelation C(r), S(q) and correlation lengths of the grids. Grids "
     "go to the vti and npy outputs.",
     coarse_grain_specs(),
     [](const nlohmann::json& p, const std::string& label, const RunContext&) {
@@ -119,6 +135,7 @@ const bool registered = register_analyzer({
           p["convention"] == "density" ? CoarseGrainMode::Density : CoarseGrainMode::Average;
       params.number_density = p["number_density"].get<bool>();
       params.time_average = p["time_average"].get<bool>();
+      params.autocorrelation = grid_autocorrelation_from(p, label);
       if (params.fields.empty() && !params.number_density) {
         throw ConfigError(label, "nothing to coarse-grain: give fields or number_density");
       }

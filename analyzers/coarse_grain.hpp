@@ -8,6 +8,8 @@
 
 #include "engine/analyzer.hpp"
 #include "engine/coarse_grain.hpp"
+#include "engine/coarse_grain_lines.hpp"
+#include "engine/grid_autocorrelation.hpp"
 #include "engine/grid_average.hpp"
 #include "engine/grid_params.hpp"
 
@@ -20,6 +22,7 @@ struct CoarseGrainParams {
   CoarseGrainMode mode = CoarseGrainMode::Average;
   bool number_density = false;  // also Σ G_σ (atoms per Å³)
   bool time_average = false;
+  std::optional<GridAutocorrelationRequest> autocorrelation;  // FFT C(r), S(q), lengths
 };
 
 class CoarseGrainAnalyzer : public Analyzer {
@@ -33,6 +36,7 @@ class CoarseGrainAnalyzer : public Analyzer {
  private:
   CoarseGrainParams params_;
   GridAverage average_;
+  GridAutocorrelationAverage correlation_average_;
 };
 
 }  // namespace mgs::analyzers

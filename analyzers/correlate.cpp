@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "engine/correlation.hpp"
+#include "engine/correlation_summary.hpp"
 #include "engine/errors.hpp"
 #include "engine/registry.hpp"
 
@@ -17,24 +18,18 @@ namespace {
 
 using namespace mgs::correlation;
 
-// NaN (undefined) as JSON null, so that summaries compare equal and stay valid JSON.
-nlohmann::json number(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nullptr;
-}
-
-nlohmann::json curve_json(const std::vector<double>& c) {
-  nlohmann::json out = nlohmann::json::array();
-  for (double v : c) out.push_back(number(v));
-  return out;
-}
-
-nlohmann::json fit_json(const std::optional<LengthFit>& fit) {
-  if (!fit) return nullptr;
-  return {{"xi", fit->xi},
-          {"amplitude", fit->amplitude},
-          {"fit_range", {fit->r_from, fit->r_to}},
-          {"points", fit->points},
-          {"offset", fit->offset}};
+// The curves of one table (columns r, g, pairs, then one per field or pair) folded frame by
+// frame: C weighted by the shell's pairs.
+void fold_table(const Table& t, double dr, double volume, std::vector<CurveAverage>& averages) {
+  if (t.data.size() < 3) return;
+  if (averages.empty()) averages.resize(t.data.size() - 3);
+  if (averages.size() != t.data.size() - 3) {
+    throw ComputeError("frame average of C(r): the correlated fields changed between frames");
+  }
+  for (std::size_t k = 3; k < t.data.size(); ++k) {
+    averages[k - 3].add(curve_from_table(
+        {t.name, {"r", "C", "pairs"}, {t.data[0], t.data[k], t.data[2]}}, dr, volume));
+  }
 }
 
 }  // namespace
@@ -100,22 +95,15 @@ FrameResult CorrelateAnalyzer::compute(const FrameContext& context) const {
     mean /= static_cast<double>(v.size());
     for (double x : v) sq += (x - mean) * (x - mean);
     const auto exponential = exponential_fit(c, fit_from);
-    const auto oz = ornstein_zernike_fit(c, fit_from);
-    const IntegralLength integral = integral_length(c);
     if (exponential && exponential->xi > thinnest / 5) {
       warnings.push_back(fmt::format(
           "{}: ξ = {} Å from the exponential fit; the cell ({} Å thin) should exceed ~5ξ", column,
           exponential->xi, thinnest));
     }
-    fields[column] = {
-        {"mean", mean},
-        {"std", std::sqrt(sq / static_cast<double>(v.size()))},
-        {"C", curve_json(c.c)},
-        {"lengths",
-         {{"exponential", fit_json(exponential)},
-          {"ornstein_zernike", fit_json(oz)},
-          {"integral",
-           {{"xi", integral.xi}, {"r0", integral.r0}, {"zero_found", integral.zero_found}}}}}};
+    fields[column] = {{"mean", mean},
+                      {"std", std::sqrt(sq / static_cast<double>(v.size()))},
+                      {"C", json_curve(c.c)},
+                      {"lengths", json_lengths(c, fit_from)}};
     autocorrelation.columns.push_back(column);
     autocorrelation.data.push_back(c.c);
   }
@@ -130,8 +118,8 @@ FrameResult CorrelateAnalyzer::compute(const FrameContext& context) const {
     const TopOverlap top = top_overlap(va, vb, params_.top_fraction);
     pairs.push_back({{"a", a},
                      {"b", b},
-                     {"pearson", number(pearson(va, vb))},
-                     {"spearman", number(spearman(va, vb))},
+                     {"pearson", json_number(pearson(va, vb))},
+                     {"spearman", json_number(spearman(va, vb))},
                      {"top",
                       {{"fraction", params_.top_fraction},
                        {"size_a", top.size_a},
@@ -139,7 +127,7 @@ FrameResult CorrelateAnalyzer::compute(const FrameContext& context) const {
                        {"intersection", top.intersection},
                        {"jaccard", top.jaccard},
                        {"enrichment", top.enrichment}}},
-                     {"C", curve_json(c.c)}});
+                     {"C", json_curve(c.c)}});
     cross.columns.push_back(a + "*" + b);
     cross.data.push_back(c.c);
   }
@@ -155,7 +143,7 @@ FrameResult CorrelateAnalyzer::compute(const FrameContext& context) const {
                      {"flag", flag},
                      {"positives", positives},
                      {"negatives", vf.size() - positives},
-                     {"roc_auc", number(roc_auc(vs, vf))}});
+                     {"roc_auc", json_number(roc_auc(vs, vf))}});
   }
 
   s["r_max"] = params_.r_max;
@@ -163,13 +151,16 @@ FrameResult CorrelateAnalyzer::compute(const FrameContext& context) const {
   if (pair_counts) {
     const auto g = pair_distribution(*pair_counts, frame.size(), frame.box.volume());
     s["dr"] = pair_counts->dr;
+    s["volume"] = pair_counts->volume;
     s["r"] = pair_counts->r;
     s["g"] = g;
     s["fit_from"] = fit_from;
     s["fit_from_rule"] = fit_rule;
     for (Table* t : {&autocorrelation, &cross}) {
       if (t->columns.size() == 1) continue;
-      t->columns.insert(t->columns.begin() + 1, "g");
+      t->columns.insert(t->columns.begin() + 1, {"g", "pairs"});
+      t->data.insert(t->data.begin(),
+                     std::vector<double>(pair_counts->pairs.begin(), pair_counts->pairs.end()));
       t->data.insert(t->data.begin(), g);
       t->data.insert(t->data.begin(), pair_counts->r);
       out.tables.push_back(std::move(*t));
@@ -180,6 +171,57 @@ FrameResult CorrelateAnalyzer::compute(const FrameContext& context) const {
   s["flags"] = std::move(flags);
   if (!warnings.empty()) s["warnings"] = std::move(warnings);
   out.summary = std::move(s);
+  return out;
+}
+
+void CorrelateAnalyzer::consume(const FrameInfo&, FrameResult& result) {
+  if (!params_.frame_average || !result.summary.contains("dr")) return;
+  const double dr = result.summary["dr"].get<double>();
+  const double volume = result.summary["volume"].get<double>();
+  for (const Table& t : result.tables) {
+    fold_table(t, dr, volume, t.name == "autocorrelation" ? fields_average_ : pairs_average_);
+  }
+  fit_from_ = result.summary["fit_from"].get<double>();
+  ++frames_;
+}
+
+std::optional<FrameResult> CorrelateAnalyzer::finish() {
+  if (frames_ == 0) return std::nullopt;
+  FrameResult out;
+  nlohmann::json fields = nlohmann::json::object();
+  nlohmann::json pairs = nlohmann::json::array();
+  auto table_of = [&](const std::string& name, const std::vector<CurveAverage>& averages,
+                      const std::vector<std::string>& columns) {
+    if (averages.empty()) return;
+    Table t{name + "_frame_average", {"r", "pairs"}, {}};
+    for (std::size_t k = 0; k < averages.size(); ++k) {
+      const Curve c = averages[k].result();
+      if (k == 0) {
+        t.data.push_back(c.r);
+        t.data.emplace_back(c.pairs.begin(), c.pairs.end());
+      }
+      t.columns.push_back(columns[k]);
+      t.data.push_back(c.c);
+    }
+    out.tables.push_back(std::move(t));
+  };
+  std::vector<std::string> pair_names;
+  for (const auto& [a, b] : params_.pairs) pair_names.push_back(a + "*" + b);
+  table_of("autocorrelation", fields_average_, params_.fields);
+  table_of("cross_correlation", pairs_average_, pair_names);
+  for (std::size_t k = 0; k < fields_average_.size(); ++k) {
+    const Curve c = fields_average_[k].result();
+    fields[params_.fields[k]] = {{"C", json_curve(c.c)}, {"lengths", json_lengths(c, fit_from_)}};
+  }
+  for (std::size_t k = 0; k < pairs_average_.size(); ++k) {
+    pairs.push_back({{"a", params_.pairs[k].first},
+                     {"b", params_.pairs[k].second},
+                     {"C", json_curve(pairs_average_[k].result().c)}});
+  }
+  out.summary["frame_average"] = {{"frames", frames_},
+                                  {"fit_from", fit_from_},
+                                  {"fields", std::move(fields)},
+                                  {"pairs", std::move(pairs)}};
   return out;
 }
 
@@ -224,6 +266,9 @@ std::vector<ParamSpec> correlate_specs() {
                 "minimum of g(r), i.e. beyond the first shell)")
           .optional()
           .at_least(0.0),
+      ParamSpec("frame_average", ParamKind::Boolean, false, "",
+                "also C(r) and C_AB(r) averaged over the frames of the run (each shell weighted "
+                "by its pairs) with the lengths of the averaged curves, at the end"),
   };
 }
 
@@ -233,7 +278,8 @@ const bool registered = register_analyzer({
     "pair sum up to r_max, correlation lengths (exponential fit A exp(-r/ξ) beyond the first "
     "shell, integral of C to its first zero, Ornstein–Zernike fit A exp(-r/ξ)/r) with their fit "
     "ranges; for field pairs C_AB(r), Pearson, Spearman, Jaccard and enrichment of the top sets; "
-    "ROC-AUC of a field predicting a flag. Curves go to the csv_tables output.",
+    "ROC-AUC of a field predicting a flag; optionally the curves averaged over the run. Curves go "
+    "to the csv_tables output.",
     correlate_specs(),
     [](const nlohmann::json& p, const std::string& label, const RunContext&) {
       CorrelateParams params;
@@ -252,6 +298,7 @@ const bool registered = register_analyzer({
       if (p.contains("fit_from") && !p["fit_from"].is_null()) {
         params.fit_from = p["fit_from"].get<double>();
       }
+      params.frame_average = p["frame_average"].get<bool>();
       if (params.fields.empty() && params.pairs.empty() && params.flags.empty()) {
         throw ConfigError(label, "nothing to correlate: give fields, pairs or flags");
       }

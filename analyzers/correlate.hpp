@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/analyzer.hpp"
+#include "engine/correlation_average.hpp"
 
 namespace mgs::analyzers {
 
@@ -19,6 +20,7 @@ struct CorrelateParams {
   int bins = 60;
   double top_fraction = 0.1;
   std::optional<double> fit_from;  // Å; default: first minimum of g(r)
+  bool frame_average = false;      // also the curves averaged over the run
 };
 
 class CorrelateAnalyzer : public Analyzer {
@@ -26,9 +28,14 @@ class CorrelateAnalyzer : public Analyzer {
   CorrelateAnalyzer(std::string label, CorrelateParams params);
   Needs needs() const override { return {}; }
   FrameResult compute(const FrameContext& context) const override;
+  void consume(const FrameInfo& info, FrameResult& result) override;
+  std::optional<FrameResult> finish() override;
 
  private:
   CorrelateParams params_;
+  std::size_t frames_ = 0;
+  double fit_from_ = 0.0;  // of the last frame
+  std::vector<correlation::CurveAverage> fields_average_, pairs_average_;
 };
 
 }  // namespace mgs::analyzers

@@ -83,9 +83,9 @@ TEST_CASE("correlate: summary, tables and statistics of fields by name", "[corre
   CHECK(s["flags"][0]["positives"].get<int>() + s["flags"][0]["negatives"].get<int>() == 256);
   REQUIRE(r.tables.size() == 2);
   CHECK(r.tables[0].name == "autocorrelation");
-  CHECK(r.tables[0].columns == std::vector<std::string>{"r", "g", "c_a"});
+  CHECK(r.tables[0].columns == std::vector<std::string>{"r", "g", "pairs", "c_a"});
   CHECK(r.tables[1].name == "cross_correlation");
-  CHECK(r.tables[1].columns == std::vector<std::string>{"r", "g", "c_a*c_b"});
+  CHECK(r.tables[1].columns == std::vector<std::string>{"r", "g", "pairs", "c_a*c_b"});
   CHECK(r.tables[1].data[0].size() == 28);
 }
 
