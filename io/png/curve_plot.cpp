@@ -57,6 +57,8 @@ CurvePlot table_plot(const Table& t, const std::string& title, const std::string
   std::vector<double> scale;  // magnitude of each panel's first column
   for (std::size_t c = 1; c < t.columns.size() && c < t.data.size(); ++c) {
     const std::string& name = t.columns[c];
+    // Pair counts per bin are bookkeeping (the CSV keeps them), not a curve to read.
+    if (name == "pairs" || name.ends_with("_pairs")) continue;
     const double m = magnitude(t.data[c]);
     std::size_t panel = p.panels.size();
     for (std::size_t k = 0; k < p.panels.size(); ++k) {
