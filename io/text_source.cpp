@@ -38,9 +38,14 @@ class MappedSource final : public TextSource {
   }
   bool compressed() const override { return false; }
   void scan(const std::function<void(std::string_view, std::uint64_t)>& chunk) override {
-    if (size_ == 0) return;
-    chunk(std::string_view(data_, size_), 0);
-    release(0, size_);  // the index is built; frames are read again one by one
+    // In windows, each dropped once scanned: the index needs the whole file once, and a
+    // multi-gigabyte trajectory must not stay resident (frames are read again one by one).
+    constexpr std::uint64_t kWindow = 32u << 20;
+    for (std::uint64_t offset = 0; offset < size_; offset += kWindow) {
+      const std::uint64_t length = std::min<std::uint64_t>(kWindow, size_ - offset);
+      chunk(std::string_view(data_ + offset, length), offset);
+      release(offset, length);
+    }
   }
   void release(std::uint64_t offset, std::uint64_t length) override {
     // Whole pages inside the range only: pages at its ends may hold a neighbor frame's text.
