@@ -27,10 +27,6 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/.." && pwd)
-SHARED=${SHARED:-$REPO/../shared}
-MGSCOPE=${MGSCOPE:-$REPO/build/mgscope}
-BIG_DIR=${BIG_DIR:-/tmp/mgref/big}
 WORK=${WORK:-$(mktemp -d /tmp/mgscope_fields.XXXXXX)}
 THREADS=${THREADS:-1 2}
 SIGMA=${SIGMA:-5}
@@ -40,12 +36,7 @@ RMAX=${RMAX:-20}
 RUNS=("$@")
 [ ${#RUNS[@]} -gt 0 ] || RUNS=(read bin bin_fft coarse_grain coarse_grain_fft correlate)
 
-[ -x "$MGSCOPE" ] || { echo "no mgscope binary at $MGSCOPE (build first or set MGSCOPE)" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package time)" >&2; exit 1; }
-FRAME=$BIG_DIR/cuzr2k_IS_rep8.dump
-if [ ! -f "$FRAME" ]; then
-  IN=$SHARED/data OUT=$BIG_DIR bash "$SHARED/lammps/make_big.sh" >&2
-fi
+. "$HERE/big_frame.sh"
 mkdir -p "$WORK"
 INPUT=$WORK/rep8_zr.dump
 awk '/^ITEM: ATOMS/ {print $0 " c_zr"; atoms = 1; next}

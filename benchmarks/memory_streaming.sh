@@ -14,21 +14,13 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/.." && pwd)
-SHARED=${SHARED:-$REPO/../shared}
-MGSCOPE=${MGSCOPE:-$REPO/build/mgscope}
-BIG_DIR=${BIG_DIR:-/tmp/mgref/big}
 WORK=${WORK:-$(mktemp -d /tmp/mgscope_mem.XXXXXX)}
 THREADS=${THREADS:-2}
 FEW=${1:-5}
 MANY=${2:-50}
 
-[ -x "$MGSCOPE" ] || { echo "no mgscope binary at $MGSCOPE (build first or set MGSCOPE)" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package time)" >&2; exit 1; }
-FRAME=$BIG_DIR/cuzr2k_IS_rep8.dump
-if [ ! -f "$FRAME" ]; then
-  IN=$SHARED/data OUT=$BIG_DIR bash "$SHARED/lammps/make_big.sh" >&2
-fi
+. "$HERE/big_frame.sh"
+mkdir -p "$WORK"
 
 make_trajectory() {  # $1 frames, $2 output
   local k
