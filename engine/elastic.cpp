@@ -26,8 +26,7 @@ struct Evaluation {
   double max_force = 0.0;
 };
 
-Evaluation evaluate(const Frame& frame, const Potential& potential) {
-  const NeighborList neighbors = build_neighbor_list(frame.box, frame.pos, potential.cutoff());
+Evaluation evaluate(const Frame& frame, const Potential& potential, const NeighborList& neighbors) {
   const ForceResult f = potential.compute(frame, neighbors);
   std::array<double, 6> w{};  // xx yy zz xy xz yz
   for (const auto& wi : f.virial) {
@@ -45,6 +44,10 @@ Evaluation evaluate(const Frame& frame, const Potential& potential) {
 }
 
 // The frame with its cell and atoms mapped by I + u about the cell's origin.
+Evaluation evaluate(const Frame& frame, const Potential& potential) {
+  return evaluate(frame, potential, build_neighbor_list(frame.box, frame.pos, potential.cutoff()));
+}
+
 Frame deformed(const Frame& frame, const Mat3& u) {
   Frame out = frame;
   const Mat3 map = Mat3::Identity() + u;
@@ -73,7 +76,9 @@ ElasticConstants elastic_constants(const Frame& frame, const Potential& potentia
   ElasticConstants out;
   const std::size_t n = frame.size();
   const auto dim = static_cast<Eigen::Index>(3 * n);
-  const Evaluation here = evaluate(frame, potential);
+  // One list of the undeformed frame serves its forces and its Hessian.
+  const NeighborList neighbors = build_neighbor_list(frame.box, frame.pos, potential.cutoff());
+  const Evaluation here = evaluate(frame, potential, neighbors);
   out.stress = here.stress;
   out.max_force = here.max_force;
   const double volume = frame.box.volume();
@@ -98,7 +103,6 @@ ElasticConstants elastic_constants(const Frame& frame, const Potential& potentia
 
   // H⁺ Ξ by conjugate gradients: H is positive semi-definite at a minimum, its null space (the
   // translations) is orthogonal to Ξ, and CG from zero stays orthogonal to it.
-  const NeighborList neighbors = build_neighbor_list(frame.box, frame.pos, potential.cutoff());
   const SparseHessian hessian = potential.hessian(frame, neighbors);
   const Eigen::SparseMatrix<double> h =
       hessian.dynamical_matrix(std::vector<double>(n, 1.0), false);
