@@ -3,11 +3,26 @@
 // depend on the thread count, so every reduction gives the same bits with 1 or N threads.
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_group.h>
 
 #include <cstddef>
+#include <stdexcept>
 #include <vector>
 
 namespace mgs::parallel {
+
+// A run being stopped cancels the task group of its frames' work, and a parallel loop then
+// returns with blocks left undone. The loops below throw this instead of returning, so that no
+// caller goes on with half-computed arrays (garbage in a release build, a failed Eigen assertion
+// in a build with assertions). The pipeline turns it into Interrupted.
+class Cancelled : public std::runtime_error {
+ public:
+  Cancelled() : std::runtime_error("cancelled: the run is being stopped") {}
+};
+
+inline void throw_if_cancelled() {
+  if (tbb::is_current_task_group_canceling()) throw Cancelled();
+}
 
 inline constexpr std::size_t kDefaultBlock = 1024;
 
@@ -24,6 +39,7 @@ void for_blocks(std::size_t n, Body&& body, std::size_t block = kDefaultBlock) {
         }
       },
       tbb::simple_partitioner());
+  throw_if_cancelled();
 }
 
 // Calls f(i) for every i in [0, n), possibly concurrently.

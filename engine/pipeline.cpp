@@ -327,6 +327,8 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
   } catch (...) {
     stop_watcher();
     for (auto& s : sinks) s->abort();
+    // Work cut short by the stop (parallel::Cancelled) is the stop, not an error.
+    if (options.stop_requested && options.stop_requested->load()) throw Interrupted();
     throw;
   }
 }

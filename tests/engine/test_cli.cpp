@@ -189,8 +189,6 @@ TEST_CASE("cli: SIGINT stops a run quickly, removes temporary files, exits non-z
   check_stops_on_signal(dir, "0.5", "INT");
 }
 
-// [slow] for now: under ASan+UBSan this run ends with SIGABRT (status 134) instead of 130 after
-// the forced stop; to investigate (issue 9). Release passes.
 TEST_CASE("cli: SIGTERM during a computation that cannot be cancelled still stops within a second",
           "[cli][signal][slow]") {
   // soft_spots on the 2000-atom glass spends tens of seconds in dense factorisations and
