@@ -81,6 +81,25 @@ std::optional<std::vector<double>> FrameContext::field(const std::string& column
   return std::nullopt;
 }
 
+const GridField* FrameContext::grid(const std::string& name) const {
+  if (!earlier_) return nullptr;
+  for (const auto& r : *earlier_) {
+    for (const auto& g : r.result.grids) {
+      if (r.label + "_" + g.name == name) return &g;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> FrameContext::grid_names() const {
+  std::vector<std::string> names;
+  if (!earlier_) return names;
+  for (const auto& r : *earlier_) {
+    for (const auto& g : r.result.grids) names.push_back(r.label + "_" + g.name);
+  }
+  return names;
+}
+
 std::vector<std::string> FrameContext::field_names() const {
   std::vector<std::string> names;
   if (earlier_) {

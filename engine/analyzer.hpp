@@ -62,6 +62,11 @@ class FrameContext {
   std::optional<std::string> field_unit(const std::string& column) const;
   // Every name field() accepts, for error messages.
   std::vector<std::string> field_names() const;
+  // A grid field of an analyzer listed earlier in the run by "<label>_<grid>" (e.g.
+  // "haadf_contrast"); null if there is none.
+  const GridField* grid(const std::string& name) const;
+  // Every name grid() accepts, for error messages.
+  std::vector<std::string> grid_names() const;
 
   using References = std::vector<std::pair<ReferenceSpec, std::shared_ptr<const ReferenceFrame>>>;
   void set_references(const References* references) { references_ = references; }
@@ -90,7 +95,7 @@ struct FrameInfo {
 
 // What a run will deliver, told to analyzers before the first frame.
 struct RunShape {
-  std::size_t frames = 0;                   // selected frames in all
+  std::size_t frames = 0;                    // selected frames in all
   std::vector<std::size_t> frames_per_file;  // selected frames of each input file, in order
 };
 

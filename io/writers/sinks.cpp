@@ -6,7 +6,8 @@ namespace mgs::io {
 
 const std::vector<std::string>& output_formats() {
   static const std::vector<std::string> formats{"lammps_dump", "csv", "json", "csv_tables",
-                                                "npy",         "vti", "vtu",  "png"};
+                                                "npy",         "vti", "vtu",  "png",
+                                                "csv_grids"};
   return formats;
 }
 
@@ -19,6 +20,7 @@ std::unique_ptr<FrameSink> make_sink(const OutputSpec& spec, const nlohmann::jso
   if (spec.format == "vti") return make_vti_sink(spec);
   if (spec.format == "vtu") return make_vtu_sink(spec);
   if (spec.format == "png") return make_png_sink(spec);
+  if (spec.format == "csv_grids") return make_csv_grids_sink(spec);
   throw ConfigError("outputs.format", "unknown output format \"" + spec.format + "\"");
 }
 
