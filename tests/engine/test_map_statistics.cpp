@@ -138,26 +138,44 @@ TEST_CASE("two realisations of one Gaussian-correlated field", "[map_statistics]
 }
 
 TEST_CASE("correlation lengths tell ξ = 2 px from ξ = 6 px", "[map_statistics]") {
+  // One 256² map holds only n²/(4πξ²) ≈ 145 independent patches for ξ = 6 px: the 1/e length
+  // of one realisation scatters by ~4 %, the integral length (whose noisy tail runs to the first
+  // zero) by ~8 %. Each realisation is checked at 15 % (25 % for the integral), the mean of
+  // four realisations (scatter ~4 % for the integral) at 15 %.
   const int n = 256;
   const double pixel = 1.5;  // Å
+  std::vector<double> means_e, means_i;
   for (double xi_px : {2.0, 6.0}) {
     CAPTURE(xi_px);
-    const std::vector<double> f = gaussian_field(n, xi_px, 21);
     const double xi = xi_px * pixel;
-    // C(r) = exp(−r²/4ξ²): 1/e at 2ξ, ∫C dr = √π ξ.
-    for (bool periodic : {false, true}) {
-      CAPTURE(periodic);
-      const correlation::Curve curve = map_autocorrelation(view(f, n, n, pixel), periodic);
-      REQUIRE(!curve.r.empty());
-      CHECK(curve.r.back() <= 0.5 * n * pixel);
-      const CorrelationLengths lengths = correlation_lengths(curve);
-      REQUIRE(lengths.one_over_e);
-      CHECK(*lengths.one_over_e == Approx(2 * xi).epsilon(0.15));
-      CHECK(lengths.integral.zero_found);
-      CHECK(lengths.integral.xi == Approx(std::sqrt(M_PI) * xi).epsilon(0.15));
-      CHECK(lengths.exponential.has_value());
+    double sum_e = 0, sum_i = 0;
+    int count = 0;
+    for (unsigned seed = 21; seed < 25; ++seed) {
+      const std::vector<double> f = gaussian_field(n, xi_px, seed);
+      // C(r) = exp(−r²/4ξ²): 1/e at 2ξ, ∫C dr = √π ξ.
+      for (bool periodic : {false, true}) {
+        CAPTURE(seed, periodic);
+        const correlation::Curve curve = map_autocorrelation(view(f, n, n, pixel), periodic);
+        REQUIRE(!curve.r.empty());
+        CHECK(curve.r.back() <= 0.5 * n * pixel);
+        const CorrelationLengths lengths = correlation_lengths(curve);
+        REQUIRE(lengths.one_over_e);
+        CHECK(*lengths.one_over_e == Approx(2 * xi).epsilon(0.15));
+        CHECK(lengths.integral.zero_found);
+        CHECK(lengths.integral.xi == Approx(std::sqrt(M_PI) * xi).epsilon(0.25));
+        CHECK(lengths.exponential.has_value());
+        sum_e += *lengths.one_over_e;
+        sum_i += lengths.integral.xi;
+        ++count;
+      }
     }
+    CHECK(sum_e / count == Approx(2 * xi).epsilon(0.15));
+    CHECK(sum_i / count == Approx(std::sqrt(M_PI) * xi).epsilon(0.15));
+    means_e.push_back(sum_e / count);
+    means_i.push_back(sum_i / count);
   }
+  CHECK(means_e[1] > 2.5 * means_e[0]);  // 3 expected
+  CHECK(means_i[1] > 2.5 * means_i[0]);
 }
 
 TEST_CASE("padding keeps a non-periodic map from wrapping around", "[map_statistics]") {
@@ -182,31 +200,36 @@ TEST_CASE("padding keeps a non-periodic map from wrapping around", "[map_statist
 TEST_CASE("the radial power spectrum of a Gaussian-filtered field", "[map_statistics]") {
   const int n = 256;
   const double pixel = 2.0, xi_px = 3.0, xi = xi_px * pixel;
-  const std::vector<double> f = gaussian_field(n, xi_px, 31);
   // P(q) = a² |Σ g e^{−iqx}|² = a² (2πξ_px²)² exp(−q²ξ²) for unit white noise.
   auto model = [&](double q) {
     return pixel * pixel * std::pow(2 * M_PI * xi_px * xi_px, 2) * std::exp(-q * q * xi * xi);
   };
+  // Over 0.3 <= qξ <= 2 one map has ~570 modes: the mode-weighted mean of ln(P / model) scatters
+  // by ~4 % (more with the window, which discounts the edges); four maps halve that.
   for (bool hann : {false, true}) {
     CAPTURE(hann);
-    const PowerSpectrum p = radial_power_spectrum(view(f, n, n, pixel), hann);
-    CHECK(p.dq == Approx(2 * M_PI / (n * pixel)));
     double log_ratio = 0, weight = 0;
-    int shells = 0;
-    for (std::size_t k = 0; k < p.q.size(); ++k) {
-      const double qx = p.q[k] * xi;
-      if (qx < 0.3 || qx > 2.0) continue;
-      const double ratio = p.power[k] / model(p.q[k]);
-      // The periodogram of one mode scatters by 100 %: a shell of m modes by 1/√m.
-      CHECK(std::abs(ratio - 1) < 5 / std::sqrt(static_cast<double>(p.modes[k])) + 0.05);
-      log_ratio += static_cast<double>(p.modes[k]) * std::log(ratio);
-      weight += static_cast<double>(p.modes[k]);
-      ++shells;
+    for (unsigned seed = 31; seed < 35; ++seed) {
+      const std::vector<double> f = gaussian_field(n, xi_px, seed);
+      const PowerSpectrum p = radial_power_spectrum(view(f, n, n, pixel), hann);
+      CHECK(p.dq == Approx(2 * M_PI / (n * pixel)));
+      int shells = 0;
+      for (std::size_t k = 0; k < p.q.size(); ++k) {
+        const double qx = p.q[k] * xi;
+        if (qx < 0.3 || qx > 2.0) continue;
+        const double ratio = p.power[k] / model(p.q[k]);
+        // The periodogram of one mode scatters by 100 %: a shell of m modes by 1/√m.
+        CHECK(std::abs(ratio - 1) < 5 / std::sqrt(static_cast<double>(p.modes[k])) + 0.05);
+        log_ratio += static_cast<double>(p.modes[k]) * std::log(ratio);
+        weight += static_cast<double>(p.modes[k]);
+        ++shells;
+      }
+      CHECK(shells > 10);
     }
-    CHECK(shells > 10);
-    CHECK(std::exp(log_ratio / weight) == Approx(1.0).margin(0.08));
+    CHECK(std::exp(log_ratio / weight) == Approx(1.0).margin(0.06));
   }
   // Parseval: Σ_q P / (N a²) is the variance (no window).
+  const std::vector<double> f = gaussian_field(n, xi_px, 31);
   const PowerSpectrum p = radial_power_spectrum(view(f, n, n, pixel), false);
   double total = 0;
   for (std::size_t k = 0; k < p.q.size(); ++k)
