@@ -2,7 +2,9 @@
 #include <Eigen/Dense>
 #include <unsupported/Eigen/LevenbergMarquardt>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "engine/ecm.hpp"
@@ -87,18 +89,15 @@ KwwFit fit_stretched_exponential(std::span<const double> t, std::span<const doub
   KwwFit fit;
   fit.points = ts.size();
   if (ts.empty()) return fit;
-  fit.t_from = ts.front();
-  fit.t_to = ts.back();
+  fit.t_from = *std::min_element(ts.begin(), ts.end());
+  fit.t_to = *std::max_element(ts.begin(), ts.end());
   if (ts.size() < 4) return fit;
   const double k = model == DecayModel::Intensity ? 2.0 : 1.0;
 
   // Starting values: A from the first point, τ from where y has fallen by 1/e (where
   // k (t/τ)^β = 1 for the start's β).
-  std::size_t first = 0;
-  for (std::size_t i = 1; i < ts.size(); ++i) {
-    if (ts[i] < ts[first]) first = i;
-  }
-  const double a0 = ys[first];
+  const double a0 =
+      ys[static_cast<std::size_t>(std::min_element(ts.begin(), ts.end()) - ts.begin())];
   double t_e = 0.0;
   for (std::size_t i = 0; i < ts.size(); ++i) {
     if (ys[i] <= a0 / M_E && (t_e == 0.0 || ts[i] < t_e)) t_e = ts[i];

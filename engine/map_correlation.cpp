@@ -1,5 +1,7 @@
 // Spatial correlation of maps: C(r) through the masked FFT of engine/grid_correlation.hpp,
 // correlation lengths, and the radially averaged power spectrum.
+#include "engine/map_statistics.hpp"
+
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -8,7 +10,6 @@
 #include "engine/fft.hpp"
 #include "engine/grid.hpp"
 #include "engine/grid_correlation.hpp"
-#include "engine/map_statistics.hpp"
 #include "engine/parallel.hpp"
 
 namespace mgs::mapstats {

@@ -1,11 +1,11 @@
 // Mean structural similarity (SSIM) of two registered maps.
+#include "engine/map_statistics.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <span>
 #include <stdexcept>
-
-#include "engine/map_statistics.hpp"
 
 namespace mgs::mapstats {
 
