@@ -131,8 +131,9 @@ CorrelationLengths correlation_lengths(const correlation::Curve& curve, double r
 // a the pixel size, f̄ = Σ w f / Σ w, over the wave vectors q = 2π (h/(nx a), k/(ny a)) except
 // q = 0, averaged in shells of width dq = 2π / (max(nx, ny) a) from 0 (q reported as the mean
 // |q| of each shell's modes; empty shells dropped). With this normalisation
-// Σ_q P(q) / (nx ny a²) = the (window-weighted) variance, and for a stationary field P(q) is the
-// Fourier transform of its autocovariance, whatever the window.
+// Σ_q P(q) / (nx ny a²) = the (window-weighted) variance, and for a stationary field the
+// expected P(q) is the Fourier transform of its autocovariance (∫ C(r) e^{−iq·r} d²r) with or
+// without the window (smoothed over ~1.5 dq by the window's spectrum).
 // hann = true multiplies the map by the separable Hann window w(i, j) = h_nx(i) h_ny(j),
 // h_n(i) = sin²(π (i + ½) / n), which removes the jump at the edges of a non-periodic map (the
 // leakage it would spread over all q); the division by Σw² (≈ (3/8)² nx ny) restores the power
