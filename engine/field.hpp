@@ -28,7 +28,8 @@ struct PerAtomField {
     return std::visit([](const auto& v) { return v.size(); }, values);
   }
   // A field named "_..." is private to its analyzer: data that compute() hands to consume() (which
-  // removes it). Writers and later analyzers do not see it.
+  // removes it). Writers and later analyzers do not see it, and it may hold any number of values
+  // (e.g. the pixels of a map that a cross-frame analyzer keeps).
   bool is_private() const { return !name.empty() && name.front() == '_'; }
   bool is_integer() const { return std::holds_alternative<std::vector<std::int64_t>>(values); }
   bool is_text() const { return std::holds_alternative<std::vector<std::string>>(values); }
