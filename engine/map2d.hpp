@@ -26,7 +26,7 @@ struct Map2D {
 
 struct MapReadOptions {
   // Å per pixel; when given it wins over what the file says (many formats say nothing).
-  std::optional<double> pixel_size;
+  std::optional<double> pixel_size = std::nullopt;
   // Which image of a multi-page TIFF (0 = the first); other formats hold one image.
   int page = 0;
 };

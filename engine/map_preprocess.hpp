@@ -26,9 +26,12 @@ Map2D subtract_polynomial_background(const Map2D& map, int order);
 // The map resampled to `pixel_size` Å per pixel, covering the same top-left corner:
 // floor(extent / pixel_size) pixels per axis (extent = n · map.pixel_size), so that the output
 // lies inside the input. Coarsening (pixel_size ≥ map.pixel_size) averages the input pixels
-// weighted by their overlap area with each output pixel (the mean is preserved when the factor
-// is an integer that divides the size); refining interpolates bilinearly between input pixel
-// centres (extrapolating linearly over the outer half pixel, so a linear ramp stays linear).
+// weighted by their overlap area with each output pixel: pixels are uniform squares, so the
+// intensity is conserved (the mean exactly when an integer factor divides the size), and a linear
+// ramp stays exactly linear for integer factors (for other factors the pixel-value average is
+// off the ramp by at most half an input pixel of shift). Refining interpolates bilinearly
+// between input pixel centres (extrapolating linearly over the outer half pixel, so a linear
+// ramp stays linear).
 // Throws std::invalid_argument when either pixel size is not positive or the output would have
 // no pixel.
 Map2D resample(const Map2D& map, double pixel_size);

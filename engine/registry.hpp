@@ -24,7 +24,7 @@ struct RunContext {
   PotentialLoader load_potential;
   // Reads 2-D map files (experimental images) for analyzers that compare with them; set by io/
   // like load_potential, empty in runs without file access.
-  MapLoader load_map;
+  MapLoader load_map = {};
 };
 
 struct AnalyzerSpec {

@@ -62,9 +62,14 @@ std::string encode_tiff_map(const Map2D& map) {
             TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, TIFFDefaultStripSize(t, 0)) &&
             TIFFSetField(t, TIFFTAG_SOFTWARE, "mgscope");
   if (ok && map.pixel_size > 0.0) {
-    // XResolution is a float in libtiff: pixels per cm of maps in Å fit its range.
-    const auto per_cm = static_cast<float>(1e8 / map.pixel_size);
-    ok = std::isfinite(per_cm) && TIFFSetField(t, TIFFTAG_XRESOLUTION, per_cm) &&
+    // XResolution is an unsigned rational (32-bit numerator): up to ~4e9 pixels per cm.
+    const double per_cm = 1e8 / map.pixel_size;
+    if (!(per_cm <= 4e9)) {
+      throw std::invalid_argument(fmt::format(
+          "pixel size {} Å is below the 0.025 Å a TIFF resolution in pixels per cm can state",
+          map.pixel_size));
+    }
+    ok = TIFFSetField(t, TIFFTAG_XRESOLUTION, per_cm) &&
          TIFFSetField(t, TIFFTAG_YRESOLUTION, per_cm) &&
          TIFFSetField(t, TIFFTAG_RESOLUTIONUNIT, std::uint16_t{RESUNIT_CENTIMETER}) &&
          TIFFSetField(t, TIFFTAG_IMAGEDESCRIPTION, description.c_str());

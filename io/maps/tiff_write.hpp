@@ -11,7 +11,8 @@ namespace mgs::io {
 // at the top. When pixel_size > 0: XResolution = YResolution = 1e8 / pixel_size pixels per
 // centimetre (ResolutionUnit CENTIMETER), and the exact size in the ImageDescription (the tags
 // are rationals read through a float). Throws std::invalid_argument for an empty map, values
-// that are not finite or beyond the float range.
+// that are not finite or beyond the float range, and a pixel size below 0.025 Å (more pixels
+// per cm than the 32-bit rational holds).
 std::string encode_tiff_map(const Map2D& map);
 
 // encode_tiff_map written to `path` through AtomicFile (path.tmp, renamed when complete).
