@@ -20,7 +20,8 @@ int keep_error(TIFF*, void* user, const char* module, const char* fmt, va_list a
   char text[512];
   std::vsnprintf(text, sizeof text, fmt, ap);
   auto* m = static_cast<TiffMessages*>(user);
-  m->error = module && *module ? std::string(module) + ": " + text : std::string(text);
+  const bool named = module && *module && module != m->name;
+  m->error = named ? std::string(module) + ": " + text : std::string(text);
   return 1;  // handled: libtiff does not call the process-wide handler
 }
 
@@ -97,6 +98,7 @@ struct OptionsDeleter {
 
 TiffHandle::TiffHandle(TiffBuffer& buffer, const char* mode, const std::string& name) {
   silence_global_handlers();
+  messages_.name = name;
   std::unique_ptr<TIFFOpenOptions, OptionsDeleter> opts(TIFFOpenOptionsAlloc());
   if (!opts) throw std::runtime_error("libtiff: cannot allocate open options");
   TIFFOpenOptionsSetErrorHandlerExtR(opts.get(), keep_error, &messages_);

@@ -12,7 +12,8 @@ namespace mgs::io::maps {
 
 // The messages libtiff reported for one TIFF* (TIFFOpenOptionsSetErrorHandlerExtR, libtiff 4.5).
 struct TiffMessages {
-  std::string error;  // the last error
+  std::string name;   // the file's name, which libtiff gives as "module" of open errors
+  std::string error;  // the last error, without that name (callers say it already)
 };
 
 // The memory a TIFF client reads or writes: reads see `view`; writes go to `out` (and `view`

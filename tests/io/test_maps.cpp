@@ -257,6 +257,45 @@ TEST_CASE("TIFF errors: RGB, truncated, missing page", "[maps]") {
              Catch::Contains("page 2") && Catch::Contains("1 page"));
   write_text(dir / "fake.tif", "not a tiff\n");
   CHECK_THAT(read_error(dir / "fake.tif"), Catch::Contains("not a TIFF file"));
+
+  // A hand-made little-endian TIFF whose directory is intact but whose one strip (4 x 4 pixels
+  // at offset 200) lies beyond the end of the file: the pixels, not the header, are missing.
+  std::string t = std::string("II*\0", 4) + std::string("\x08\0\0\0", 4);
+  auto u16 = [&](unsigned v) {
+    t += static_cast<char>(v & 0xff);
+    t += static_cast<char>(v >> 8);
+  };
+  auto u32 = [&](unsigned v) {
+    u16(v & 0xffff);
+    u16(v >> 16);
+  };
+  auto entry = [&](unsigned tag, unsigned type, unsigned value) {
+    u16(tag);
+    u16(type);
+    u32(1);
+    if (type == 3) {  // SHORT, left-justified in the 4-byte value field
+      u16(value);
+      u16(0);
+    } else {
+      u32(value);
+    }
+  };
+  u16(8);
+  entry(256, 3, 4);    // ImageWidth
+  entry(257, 3, 4);    // ImageLength
+  entry(258, 3, 8);    // BitsPerSample
+  entry(259, 3, 1);    // Compression: none
+  entry(262, 3, 1);    // Photometric: min-is-black
+  entry(273, 4, 200);  // StripOffsets
+  entry(278, 3, 4);    // RowsPerStrip
+  entry(279, 4, 16);   // StripByteCounts
+  u32(0);              // no next directory
+  t += std::string(200 - t.size(), '\0');
+  write_text(dir / "strip.tif", t + std::string(10, '\x07'));  // 10 of the strip's 16 bytes
+  CHECK_THAT(read_error(dir / "strip.tif"),
+             Catch::Contains("strip.tif") && Catch::Contains("cannot read strip 0"));
+  write_text(dir / "strip_ok.tif", t + std::string(16, '\x07'));
+  CHECK(read_map((dir / "strip_ok.tif").string()).values == std::vector<double>(16, 7.0));
 }
 
 TEST_CASE("PNG grayscale 8 and 16-bit, pHYs; colour rejected", "[maps]") {
