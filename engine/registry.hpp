@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/analyzer.hpp"
+#include "engine/map2d.hpp"
 #include "engine/params.hpp"
 #include "engine/potential.hpp"
 
@@ -21,6 +22,9 @@ struct RunContext {
   // Reads potential files for analyzers that evaluate a potential (set by io/; empty in runs
   // that have no file access, where such analyzers refuse to be built).
   PotentialLoader load_potential;
+  // Reads 2-D map files (experimental images) for analyzers that compare with them; set by io/
+  // like load_potential, empty in runs without file access.
+  MapLoader load_map = {};
 };
 
 struct AnalyzerSpec {

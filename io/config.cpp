@@ -13,6 +13,7 @@
 #include "engine/params.hpp"
 #include "engine/reference.hpp"
 #include "engine/registry.hpp"
+#include "io/maps/map_read.hpp"
 #include "io/potential_files.hpp"
 
 namespace mgs::io {
@@ -173,7 +174,7 @@ std::filesystem::path potential_file(const std::filesystem::path& base, const st
 }  // namespace
 
 RunContext run_context(const std::vector<TypeInfo>& types) {
-  return RunContext{types, potential_loader()};
+  return RunContext{types, potential_loader(), map_loader()};
 }
 
 RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_dir,

@@ -36,7 +36,7 @@ RunConfig load_run_config(const std::filesystem::path& path);
 RunConfig parse_run_config(const nlohmann::json& doc, const std::filesystem::path& base_dir,
                            const std::filesystem::path& file = {});
 
-// The context analyzers are built with: the run's types and a loader for potential files.
+// The context analyzers are built with: the run's types and loaders for potential and map files.
 RunContext run_context(const std::vector<TypeInfo>& types);
 
 // JSON Schema (draft 2020-12) of the run file, generated from the same parameter specs that

@@ -5,6 +5,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   voro++-dev libeigen3-dev libtbb-dev nlohmann-json3-dev catch2 libfmt-dev zlib1g-dev
   libspectra-dev libpng-dev libcli11-dev libfreetype-dev fonts-dejavu-core
+  libtiff-dev
   # test-time reference clients
   lammps lammps-data python3 python3-numpy python3-vtk9 python3-ase python3-jsonschema
 )
