@@ -53,4 +53,36 @@ Map2D map_from_grid_field(const GridField& field, std::string source) {
   return m;
 }
 
+Map2D image_from_grid(const GridField& field, std::string source) {
+  std::vector<int> axes;
+  for (int k = 0; k < 3; ++k) {
+    if (field.dims[k] > 1) axes.push_back(k);
+  }
+  if (axes.size() != 2) {
+    throw std::invalid_argument(fmt::format(
+        "grid field {} ({} x {} x {}) is not a 2-D map: it needs exactly two axes with more "
+        "than one bin",
+        field.name, field.dims[0], field.dims[1], field.dims[2]));
+  }
+  const int a = axes[0], b = axes[1];
+  Map2D m;
+  m.nx = field.dims[a];
+  m.ny = field.dims[b];
+  m.pixel_size = std::sqrt(field.step.col(a).norm() * field.step.col(b).norm());
+  m.source = std::move(source);
+  m.values.resize(m.size());
+  std::array<std::size_t, 3> stride{
+      1, static_cast<std::size_t>(field.dims[0]),
+      static_cast<std::size_t>(field.dims[0]) * static_cast<std::size_t>(field.dims[1])};
+  for (int j = 0; j < m.ny; ++j) {
+    for (int i = 0; i < m.nx; ++i) {
+      const std::size_t from = static_cast<std::size_t>(i) * stride[a] +
+                               static_cast<std::size_t>(m.ny - 1 - j) * stride[b];
+      m.values[static_cast<std::size_t>(j) * static_cast<std::size_t>(m.nx) +
+               static_cast<std::size_t>(i)] = field.values[from];
+    }
+  }
+  return m;
+}
+
 }  // namespace mgs

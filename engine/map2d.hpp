@@ -46,4 +46,11 @@ GridField to_grid_field(const Map2D& map, std::string name, std::string unit = {
 // std::invalid_argument for any other geometry.
 Map2D map_from_grid_field(const GridField& field, std::string source = {});
 
+// Any grid with exactly two resolved axes (a projection's map along x, y or z, a 2-D bin or
+// coarse-grain map of a tilted cell) as the picture the png output draws: columns along the first
+// resolved axis, rows along the second with row 0 at the top (its last bin), pixel size the
+// geometric mean of the two steps (their lengths differ only by the rounding that makes pixels
+// divide the cell). Throws std::invalid_argument for other grids.
+Map2D image_from_grid(const GridField& field, std::string source = {});
+
 }  // namespace mgs

@@ -237,6 +237,11 @@ RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_di
         ac.params["file"].is_string()) {
       ac.params["file"] = potential_file(base_dir, ac.params["file"].get<std::string>()).string();
     }
+    if (ac.params.contains("experimental") && ac.params["experimental"].is_string()) {
+      // A map file (compare_maps), relative to the run file.
+      ac.params["experimental"] =
+          resolve(base_dir, ac.params["experimental"].get<std::string>()).string();
+    }
     // Construct once now so that parameter errors surface before any file is read.
     spec->make(ac.params, ac.label, run);
     cfg.analyzers.push_back(std::move(ac));

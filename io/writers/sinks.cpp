@@ -7,7 +7,7 @@ namespace mgs::io {
 const std::vector<std::string>& output_formats() {
   static const std::vector<std::string> formats{"lammps_dump", "csv", "json", "csv_tables",
                                                 "npy",         "vti", "vtu",  "png",
-                                                "csv_grids"};
+                                                "csv_grids",   "tiff"};
   return formats;
 }
 
@@ -21,6 +21,7 @@ std::unique_ptr<FrameSink> make_sink(const OutputSpec& spec, const nlohmann::jso
   if (spec.format == "vtu") return make_vtu_sink(spec);
   if (spec.format == "png") return make_png_sink(spec);
   if (spec.format == "csv_grids") return make_csv_grids_sink(spec);
+  if (spec.format == "tiff") return make_tiff_sink(spec);
   throw ConfigError("outputs.format", "unknown output format \"" + spec.format + "\"");
 }
 

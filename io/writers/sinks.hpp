@@ -36,5 +36,6 @@ std::unique_ptr<FrameSink> make_vti_sink(const OutputSpec& spec);
 std::unique_ptr<FrameSink> make_vtu_sink(const OutputSpec& spec);
 std::unique_ptr<FrameSink> make_png_sink(const OutputSpec& spec);
 std::unique_ptr<FrameSink> make_csv_grids_sink(const OutputSpec& spec);
+std::unique_ptr<FrameSink> make_tiff_sink(const OutputSpec& spec);
 
 }  // namespace mgs::io
