@@ -190,7 +190,7 @@ TEST_CASE("cli: SIGINT stops a run quickly, removes temporary files, exits non-z
 }
 
 TEST_CASE("cli: SIGTERM during a computation that cannot be cancelled still stops within a second",
-          "[cli][signal][slow]") {
+          "[cli][signal]") {
   // soft_spots on the 2000-atom glass spends tens of seconds in dense factorisations and
   // eigensolvers that have no cancellation points; the run must not wait for them.
   const auto dir = temp_dir("cli_signal_stuck");
