@@ -3,7 +3,7 @@
 # corpora from the shared data and the repository's run files and bad inputs, and runs each
 # harness for the given time. See tests/fuzz/README.md.
 #
-# usage: tests/fuzz/run.sh [seconds] [harness...]      harness: dump data run_file potential (default: all)
+# usage: tests/fuzz/run.sh [seconds] [harness...]      harness: dump data run_file potential map (default: all)
 # env:   MGS_FUZZ_BUILD    build folder            (default: <repo>/build-fuzz)
 #        MGS_SHARED_DATA   shared data folder      (default: <repo>/../shared/data)
 #        MGS_FUZZ_PARALLEL harnesses run at a time (default: 2)
@@ -15,9 +15,9 @@ set -euo pipefail
 seconds=${1:-60}
 [[ $# -gt 0 ]] && shift
 harnesses=("$@")
-[[ ${#harnesses[@]} -eq 0 ]] && harnesses=(dump data run_file potential)
+[[ ${#harnesses[@]} -eq 0 ]] && harnesses=(dump data run_file potential map)
 for h in "${harnesses[@]}"; do
-  case $h in dump|data|run_file|potential) ;; *) echo "run.sh: unknown harness '$h' (dump, data, run_file, potential)" >&2; exit 2 ;; esac
+  case $h in dump|data|run_file|potential|map) ;; *) echo "run.sh: unknown harness '$h' (dump, data, run_file, potential, map)" >&2; exit 2 ;; esac
 done
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
