@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -16,7 +17,7 @@ namespace {
 
 constexpr char kAxis[] = "xyz";
 
-GridField map_field(const ProjectionGeometry& g, const Box& box, std::string name, std::string unit,
+GridField map_field(const ProjectionGeometry& g, std::string name, std::string unit,
                     std::string doc) {
   GridField f;
   f.name = std::move(name);
@@ -24,16 +25,15 @@ GridField map_field(const ProjectionGeometry& g, const Box& box, std::string nam
   f.doc = std::move(doc);
   f.dims = {g.nu, g.nv, 1};
   f.binned = {true, true, false};
-  Vec3 eu = Vec3::Zero(), ev = Vec3::Zero(), eb = Vec3::Zero();
-  eu[g.u_axis] = 1.0;
-  ev[g.v_axis] = 1.0;
-  eb[g.beam] = 1.0;
-  f.step.col(0) = g.pixel_u * eu;
-  f.step.col(1) = g.pixel_v * ev;
-  f.step.col(2) = (g.slab_hi - g.slab_lo) * eb;
-  f.origin = box.origin() + 0.5 * g.pixel_u * eu + 0.5 * g.pixel_v * ev +
-             0.5 * (g.slab_lo + g.slab_hi) * eb;
+  f.step.col(0) = g.pixel_u * g.eu;
+  f.step.col(1) = g.pixel_v * g.ev;
+  f.step.col(2) = (g.slab_hi - g.slab_lo) * g.ebeam;
+  f.origin = g.corner + 0.5 * g.pixel_u * g.eu + 0.5 * g.pixel_v * g.ev;
   return f;
+}
+
+nlohmann::json vector_json(const Vec3& v) {
+  return {v[0], v[1], v[2]};
 }
 
 }  // namespace
@@ -90,7 +90,7 @@ FrameResult ProjectionAnalyzer::compute(const FrameContext& context) const {
   GridField raw;
   if (values) {
     const std::string unit = context.field_unit(*params_.field).value_or("");
-    raw = map_field(g, frame.box, "map", unit,
+    raw = map_field(g, "map", unit,
                     fmt::format("{}-weighted mean of {} over each probe column",
                                 params_.z_weighting ? "Z^n" : "atom", *params_.field));
     raw.values.resize(map.weight.size());
@@ -98,7 +98,7 @@ FrameResult ProjectionAnalyzer::compute(const FrameContext& context) const {
       raw.values[k] = map.weight[k] > 0.0 ? map.value[k] / map.weight[k] : std::nan("");
     }
   } else {
-    raw = map_field(g, frame.box, "map", "",
+    raw = map_field(g, "map", "",
                     params_.z_weighting ? "HAADF-like intensity Σ Z^n per pixel (probe-weighted)"
                                         : "projected atoms per pixel (probe-weighted)");
     raw.values = map.weight;
@@ -108,8 +108,7 @@ FrameResult ProjectionAnalyzer::compute(const FrameContext& context) const {
     if (std::isfinite(v)) finite.push_back(v);
   }
   const stats::MeanStd ms = stats::mean_std(finite);
-  GridField contrast =
-      map_field(g, frame.box, "contrast", "", "relative contrast (I − ⟨I⟩)/⟨I⟩ of the map");
+  GridField contrast = map_field(g, "contrast", "", "relative contrast (I − ⟨I⟩)/⟨I⟩ of the map");
   contrast.values.resize(raw.values.size());
   const bool has_mean = std::isfinite(ms.mean) && ms.mean != 0.0;
   for (std::size_t k = 0; k < raw.values.size(); ++k) {
@@ -122,16 +121,23 @@ FrameResult ProjectionAnalyzer::compute(const FrameContext& context) const {
 
   const double thickness = g.slab_hi - g.slab_lo;
   nlohmann::json warnings = nlohmann::json::array();
-  if (map.max_tiles > 1) {
+  if (map.max_tiles > 1 && g.beam >= 0) {
     warnings.push_back(fmt::format(
         "the slab ({:.4g} Å) is thicker than the cell along {} ({:.4g} Å): atoms are projected "
         "up to {} times (periodic images), which adds fake periodic correlations along the beam",
         thickness, kAxis[g.beam], g.beam_period, map.max_tiles));
+  } else if (map.max_tiles > 1) {
+    warnings.push_back(fmt::format(
+        "the slab ({:.4g} Å) and field of view ({:.4g} x {:.4g} Å) reach beyond the cell: atoms "
+        "are projected up to {} times (periodic images), which adds fake periodic correlations",
+        thickness, g.length_u, g.length_v, map.max_tiles));
   }
   if (!has_mean) warnings.push_back("the map's mean is 0: no relative contrast");
   out.summary = {
-      {"beam", std::string(1, kAxis[g.beam])},
-      {"image_axes", {std::string(1, kAxis[g.u_axis]), std::string(1, kAxis[g.v_axis])}},
+      {"beam", g.beam >= 0 ? nlohmann::json(std::string(1, kAxis[g.beam])) : vector_json(g.ebeam)},
+      {"image_axes", g.beam >= 0 ? nlohmann::json({std::string(1, kAxis[g.u_axis]),
+                                                   std::string(1, kAxis[g.v_axis])})
+                                 : nlohmann::json({vector_json(g.eu), vector_json(g.ev)})},
       {"pixels", {g.nu, g.nv}},
       {"pixel_size", {g.pixel_u, g.pixel_v}},
       {"field_of_view", {g.length_u, g.length_v}},
@@ -162,9 +168,13 @@ std::vector<ParamSpec> projection_specs() {
                 "per-atom field to project (its weighted mean over each column); absent: the "
                 "intensity map")
           .optional(),
-      ParamSpec("axis", ParamKind::String, "z", "",
-                "beam direction (x, y or z; image axes x-y, x-z, y-z for z, y, x)")
-          .one_of({"x", "y", "z"}),
+      ParamSpec("axis", ParamKind::Any, "z", "",
+                "beam direction: x, y or z (image axes x-y, x-z, y-z for z, y, x; any LAMMPS "
+                "cell along z), or a vector [dx, dy, dz] (orthogonal cells; a field of view "
+                "centred on the cell)"),
+      ParamSpec("field_of_view", ParamKind::Array, nullptr, "Å",
+                "oblique beams: the map's size [W_u, W_v] (default: the shortest edge)")
+          .optional(),
       ParamSpec("thickness", ParamKind::Number, nullptr, "Å",
                 "slab thickness along the beam (default: the whole cell); thicker than the cell "
                 "tiles periodic images with a warning")
@@ -198,8 +208,31 @@ const bool registered = register_analyzer({
     projection_specs(),
     [](const nlohmann::json& p, const std::string& label, const RunContext&) {
       ProjectionParams params;
-      const std::string axis = p["axis"].get<std::string>();
-      params.request.beam = axis == "x" ? 0 : axis == "y" ? 1 : 2;
+      const auto& axis = p["axis"];
+      if (axis.is_string() && (axis == "x" || axis == "y" || axis == "z")) {
+        const std::string a = axis.get<std::string>();
+        params.request.beam = a == "x" ? 0 : a == "y" ? 1 : 2;
+      } else if (axis.is_array() && axis.size() == 3 &&
+                 std::all_of(axis.begin(), axis.end(),
+                             [](const auto& c) { return c.is_number(); })) {
+        const Vec3 d(axis[0].get<double>(), axis[1].get<double>(), axis[2].get<double>());
+        if (!(d.norm() > 0.0) || !d.allFinite()) {
+          throw ConfigError(label + ".axis", "expected a nonzero direction vector");
+        }
+        params.request.direction = d;
+      } else {
+        throw ConfigError(label + ".axis", "expected \"x\", \"y\", \"z\" or [dx, dy, dz]");
+      }
+      if (p.contains("field_of_view") && !p["field_of_view"].is_null()) {
+        const auto& v = p["field_of_view"];
+        if (v.size() != 2 || !v[0].is_number() || !v[1].is_number() ||
+            !(v[0].get<double>() > 0.0) || !(v[1].get<double>() > 0.0)) {
+          throw ConfigError(label + ".field_of_view",
+                            "expected [W_u, W_v], two positive lengths (Å)");
+        }
+        params.request.field_of_view =
+            std::array<double, 2>{v[0].get<double>(), v[1].get<double>()};
+      }
       if (p.contains("thickness") && !p["thickness"].is_null()) {
         params.request.thickness = p["thickness"].get<double>();
       }

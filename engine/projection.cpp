@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <Eigen/Geometry>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -34,7 +36,8 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-// One projected atom image, inside the map's rectangle.
+// One projected atom image: u, v on the map (Å from the corner; inside the rectangle on a
+// periodic plane), its weight and weighted value.
 struct Image {
   double u, v, w, wp;
 };
@@ -48,6 +51,60 @@ double clipped_mass(double lo, double hi, double c, double sigma, double cut) {
   return 0.5 * (std::erf((hi - c) / s) - std::erf((lo - c) / s));
 }
 
+// Pixels across `length` for a target size: they divide it exactly.
+int pixels(double length, double size) {
+  const double n = std::max(1.0, std::round(length / size));
+  if (n > 1e5) {
+    throw std::invalid_argument(
+        fmt::format("pixel_size {:.6g} Å gives {:.0f} pixels across {:.6g} Å (at most 100000)",
+                    size, n, length));
+  }
+  return static_cast<int>(n);
+}
+
+ProjectionGeometry oblique_geometry(const Box& box, const ProjectionRequest& request,
+                                    const Vec3& d) {
+  if (!box.is_orthogonal() || !box.fully_periodic()) {
+    throw std::invalid_argument(
+        "a beam direction other than x, y or z needs an orthogonal cell, periodic along x, y "
+        "and z");
+  }
+  ProjectionGeometry g;
+  g.periodic_plane = false;
+  g.beam = g.u_axis = g.v_axis = -1;
+  g.ebeam = d;
+  // u: x without its beam component (y when the beam is within 25° of x), v = beam × u.
+  const Vec3 ref = std::abs(d[0]) > std::cos(25.0 * M_PI / 180.0) ? Vec3::UnitY() : Vec3::UnitX();
+  g.eu = (ref - ref.dot(d) * d).normalized();
+  g.ev = d.cross(g.eu);
+  // Keep the picture upright: v towards +z where it has a z component, else towards +y (the
+  // flip of both keeps u × v = beam).
+  if (g.ev.z() < -1e-12 || (std::abs(g.ev.z()) <= 1e-12 && g.ev.y() < 0.0)) {
+    g.eu = -g.eu;
+    g.ev = -g.ev;
+  }
+  const Vec3 edges = box.cell().diagonal();
+  const double shortest = edges.minCoeff();
+  const std::array<double, 2> view =
+      request.field_of_view.value_or(std::array<double, 2>{shortest, shortest});
+  if (!(view[0] > 0.0) || !(view[1] > 0.0)) {
+    throw std::invalid_argument("field_of_view must be positive");
+  }
+  g.length_u = view[0];
+  g.length_v = view[1];
+  const double t = request.thickness.value_or(shortest);
+  g.slab_lo = -0.5 * t;
+  g.slab_hi = 0.5 * t;
+  g.beam_periodic = false;
+  g.nu = pixels(g.length_u, request.pixel_size);
+  g.nv = pixels(g.length_v, request.pixel_size);
+  g.pixel_u = g.length_u / g.nu;
+  g.pixel_v = g.length_v / g.nv;
+  const Vec3 center = box.origin() + 0.5 * edges;
+  g.corner = center - 0.5 * g.length_u * g.eu - 0.5 * g.length_v * g.ev;
+  return g;
+}
+
 }  // namespace
 
 ProjectionGeometry projection_geometry(const Box& box, const ProjectionRequest& request) {
@@ -59,6 +116,21 @@ ProjectionGeometry projection_geometry(const Box& box, const ProjectionRequest& 
     throw std::invalid_argument("thickness must be positive");
   }
   ProjectionGeometry g;
+  if (request.direction) {
+    const Vec3 d = request.direction->normalized();
+    if (!(request.direction->norm() > 0.0) || !d.allFinite()) {
+      throw std::invalid_argument("the beam direction must be a nonzero vector");
+    }
+    for (int k = 0; k < 3; ++k) {
+      if (std::abs(d[k]) > 1.0 - 1e-12) {
+        ProjectionRequest along_axis = request;
+        along_axis.direction.reset();
+        along_axis.beam = k;
+        return projection_geometry(box, along_axis);
+      }
+    }
+    return oblique_geometry(box, request, d);
+  }
   g.beam = request.beam;
   const auto [ua, va] = plane_axes(request.beam);
   g.u_axis = ua;
@@ -104,37 +176,29 @@ ProjectionGeometry projection_geometry(const Box& box, const ProjectionRequest& 
   const double center = request.center * g.beam_period;
   g.slab_lo = center - 0.5 * t;
   g.slab_hi = center + 0.5 * t;
-  const auto pixels = [&](double length) {
-    const double n = std::max(1.0, std::round(length / request.pixel_size));
-    if (n > 1e5) {
-      throw std::invalid_argument(
-          fmt::format("pixel_size {:.6g} Å gives {:.0f} pixels across {:.6g} Å (at most 100000)",
-                      request.pixel_size, n, length));
-    }
-    return static_cast<int>(n);
-  };
-  g.nu = pixels(g.length_u);
-  g.nv = pixels(g.length_v);
+
+  g.nu = pixels(g.length_u, request.pixel_size);
+  g.nv = pixels(g.length_v, request.pixel_size);
   g.pixel_u = g.length_u / g.nu;
   g.pixel_v = g.length_v / g.nv;
+  g.eu = Vec3::Unit(ua);
+  g.ev = Vec3::Unit(va);
+  g.ebeam = Vec3::Unit(request.beam);
+  g.corner = box.origin() + 0.5 * (g.slab_lo + g.slab_hi) * g.ebeam;
   return g;
 }
 
-ProjectedMap project(const Box& box, const std::vector<Vec3>& positions,
-                     const std::vector<double>& weights, const std::vector<double>* values,
-                     const ProjectionRequest& request) {
-  ProjectedMap out;
-  const ProjectionGeometry g = projection_geometry(box, request);
-  out.geometry = g;
+namespace {
+
+// Atom images in the slab, wrapped into the map's rectangle (periodic plane), in atom order, with
+// the row of each.
+void collect_periodic(const Box& box, const ProjectionGeometry& g,
+                      const std::vector<Vec3>& positions, const std::vector<double>& weights,
+                      const std::vector<double>* values, std::vector<Image>& images,
+                      std::vector<std::int64_t>& rows, int& max_tiles) {
   const Mat3& h = box.cell();
   const Vec3 along = h.col(g.along);
   const double along_beam = h(g.beam, g.along);
-  const double sigma = request.probe_fwhm / kFwhmPerSigma;
-
-  // Atom images in the slab, wrapped into the map's rectangle, in atom order.
-  std::vector<Image> images;
-  std::vector<int> row_of;
-  images.reserve(positions.size());
   for (std::size_t i = 0; i < positions.size(); ++i) {
     const Vec3 r = positions[i] - box.origin();
     // Beam coordinate from the origin face: only `along` has a beam component.
@@ -147,8 +211,7 @@ ProjectedMap project(const Box& box, const std::vector<Vec3>& positions,
     } else {
       k_hi = (w0 >= g.slab_lo && w0 < g.slab_hi) ? 1 : 0;
     }
-    out.max_tiles =
-        std::max(out.max_tiles, static_cast<int>(std::max<std::int64_t>(0, k_hi - k_lo)));
+    max_tiles = std::max(max_tiles, static_cast<int>(std::max<std::int64_t>(0, k_hi - k_lo)));
     for (std::int64_t k = k_lo; k < k_hi; ++k) {
       const Vec3 p = r + static_cast<double>(k) * along;
       double u = p[g.u_axis], v = p[g.v_axis];
@@ -161,29 +224,103 @@ ProjectedMap project(const Box& box, const std::vector<Vec3>& positions,
       if (v >= g.length_v) v = 0.0;
       const double w = weights[i];
       images.push_back({u, v, w, values ? w * (*values)[i] : 0.0});
-      row_of.push_back(std::min(g.nv - 1, static_cast<int>(v / g.pixel_v)));
+      rows.push_back(std::min<std::int64_t>(g.nv - 1, static_cast<std::int64_t>(v / g.pixel_v)));
     }
   }
-  out.images = images.size();
+}
 
-  // Images bucketed by row, keeping atom order within a row (counting sort).
-  std::vector<std::size_t> start(static_cast<std::size_t>(g.nv) + 1, 0);
-  for (int r : row_of) ++start[static_cast<std::size_t>(r) + 1];
-  for (int r = 0; r < g.nv; ++r) start[r + 1] += start[r];
-  std::vector<std::size_t> order(images.size());
-  {
-    std::vector<std::size_t> fill(start.begin(), start.end() - 1);
-    for (std::size_t k = 0; k < images.size(); ++k) order[fill[row_of[k]]++] = k;
+// Every periodic image of every atom in the slab and within `reach` of the field of view
+// (oblique beam, orthogonal cell), in atom order; u, v from the map's corner.
+void collect_oblique(const Box& box, const ProjectionGeometry& g, double reach,
+                     const std::vector<Vec3>& positions, const std::vector<double>& weights,
+                     const std::vector<double>* values, std::vector<Image>& images,
+                     std::vector<std::int64_t>& rows, int& max_tiles) {
+  const Vec3 edges = box.cell().diagonal();
+  const double hu = 0.5 * g.length_u + reach, hv = 0.5 * g.length_v + reach;
+  const Vec3 center = g.corner + 0.5 * g.length_u * g.eu + 0.5 * g.length_v * g.ev;
+  // Half-extents of the prism's axis-aligned bounding box.
+  Vec3 half;
+  for (int k = 0; k < 3; ++k) {
+    half[k] = std::abs(g.eu[k]) * hu + std::abs(g.ev[k]) * hv +
+              std::abs(g.ebeam[k]) * 0.5 * (g.slab_hi - g.slab_lo);
   }
+  for (std::size_t i = 0; i < positions.size(); ++i) {
+    const Vec3& r = positions[i];
+    std::array<std::int64_t, 3> lo{}, hi{};
+    for (int k = 0; k < 3; ++k) {
+      lo[k] = static_cast<std::int64_t>(std::ceil((center[k] - half[k] - r[k]) / edges[k]));
+      hi[k] = static_cast<std::int64_t>(std::floor((center[k] + half[k] - r[k]) / edges[k]));
+    }
+    int tiles = 0;
+    for (std::int64_t a = lo[0]; a <= hi[0]; ++a) {
+      for (std::int64_t b = lo[1]; b <= hi[1]; ++b) {
+        for (std::int64_t c = lo[2]; c <= hi[2]; ++c) {
+          const Vec3 q = r +
+                         Vec3(static_cast<double>(a) * edges[0], static_cast<double>(b) * edges[1],
+                              static_cast<double>(c) * edges[2]) -
+                         center;
+          const double w = q.dot(g.ebeam);
+          if (w < g.slab_lo || w >= g.slab_hi) continue;
+          const double u = q.dot(g.eu) + 0.5 * g.length_u;
+          const double v = q.dot(g.ev) + 0.5 * g.length_v;
+          if (u < -reach || u > g.length_u + reach || v < -reach || v > g.length_v + reach) {
+            continue;
+          }
+          ++tiles;
+          images.push_back({u, v, weights[i], values ? weights[i] * (*values)[i] : 0.0});
+          rows.push_back(static_cast<std::int64_t>(std::floor(v / g.pixel_v)));
+        }
+      }
+    }
+    max_tiles = std::max(max_tiles, tiles);
+  }
+}
 
-  const std::size_t npix = static_cast<std::size_t>(g.nu) * static_cast<std::size_t>(g.nv);
-  out.weight.assign(npix, 0.0);
-  if (values) out.value.assign(npix, 0.0);
+}  // namespace
+
+ProjectedMap project(const Box& box, const std::vector<Vec3>& positions,
+                     const std::vector<double>& weights, const std::vector<double>* values,
+                     const ProjectionRequest& request) {
+  ProjectedMap out;
+  const ProjectionGeometry g = projection_geometry(box, request);
+  out.geometry = g;
+  const double sigma = request.probe_fwhm / kFwhmPerSigma;
   const double cut = kCutSigmas * sigma;
   const double full = std::erf(kCutSigmas / std::sqrt(2.0));  // mass within ±cut
   // Rows src − reach .. src + reach hold the cut footprint of an image in row src.
   const int reach_v = sigma > 0.0 ? static_cast<int>(std::ceil(cut / g.pixel_v)) : 0;
 
+  std::vector<Image> images;
+  std::vector<std::int64_t> row_of;
+  images.reserve(positions.size());
+  // Rows of the images: 0 .. nv − 1 on a periodic plane; an oblique view also has images up to
+  // reach_v + 1 rows beyond its edges, kept in buckets shifted by `offset`.
+  std::int64_t offset = 0;
+  if (g.periodic_plane) {
+    collect_periodic(box, g, positions, weights, values, images, row_of, out.max_tiles);
+  } else {
+    collect_oblique(box, g, cut, positions, weights, values, images, row_of, out.max_tiles);
+    offset = reach_v + 1;
+    for (auto& r : row_of) r = std::clamp<std::int64_t>(r, -offset, g.nv - 1 + offset);
+  }
+  out.images = images.size();
+
+  // Images bucketed by row, keeping atom order within a row (counting sort).
+  const auto buckets = static_cast<std::size_t>(g.nv + 2 * offset);
+  std::vector<std::size_t> start(buckets + 1, 0);
+  for (std::int64_t r : row_of) ++start[static_cast<std::size_t>(r + offset) + 1];
+  for (std::size_t r = 0; r < buckets; ++r) start[r + 1] += start[r];
+  std::vector<std::size_t> order(images.size());
+  {
+    std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+    for (std::size_t k = 0; k < images.size(); ++k) {
+      order[fill[static_cast<std::size_t>(row_of[k] + offset)]++] = k;
+    }
+  }
+
+  const std::size_t npix = static_cast<std::size_t>(g.nu) * static_cast<std::size_t>(g.nv);
+  out.weight.assign(npix, 0.0);
+  if (values) out.value.assign(npix, 0.0);
   parallel::for_blocks(
       static_cast<std::size_t>(g.nv),
       [&](std::size_t row_begin, std::size_t row_end) {
@@ -194,17 +331,31 @@ ProjectedMap project(const Box& box, const std::vector<Vec3>& positions,
           double* vrow = values ? out.value.data() + row * static_cast<std::size_t>(g.nu) : nullptr;
           for (std::int64_t dl = -reach_v; dl <= reach_v; ++dl) {
             const std::int64_t src = l - dl;  // unwrapped source row
-            const std::int64_t n = floor_div(src, g.nv);
-            const auto src_row = static_cast<std::size_t>(src - n * g.nv);
-            for (std::size_t o = start[src_row]; o < start[src_row + 1]; ++o) {
+            // On a periodic plane, row src is row src − n·nv seen n periods p2 away; an oblique
+            // view has no periods, only its margin of rows beyond the edges.
+            std::int64_t n = 0;
+            std::size_t bucket = 0;
+            if (g.periodic_plane) {
+              n = floor_div(src, g.nv);
+              bucket = static_cast<std::size_t>(src - n * g.nv);
+            } else {
+              if (src < -offset || src > g.nv - 1 + offset) continue;
+              bucket = static_cast<std::size_t>(src + offset);
+            }
+            for (std::size_t o = start[bucket]; o < start[bucket + 1]; ++o) {
               const Image& im = images[order[o]];
               if (sigma == 0.0) {
-                const int col = std::min(g.nu - 1, static_cast<int>(im.u / g.pixel_u));
+                auto col = static_cast<std::int64_t>(std::floor(im.u / g.pixel_u));
+                if (g.periodic_plane) {
+                  col = std::min<std::int64_t>(g.nu - 1, col);
+                } else if (col < 0 || col >= g.nu || src < 0 || src >= g.nv) {
+                  continue;
+                }
                 wrow[col] += im.w;
                 if (vrow) vrow[col] += im.wp;
                 continue;
               }
-              // The image as seen from this row: shifted by n periods p2. Its probe is cut at
+              // The image as seen from this row (shifted by n periods p2). Its probe is cut at
               // `cut` from the centre in u and in v (symmetric, so the centroid stays exact) and
               // renormalised to deposit exactly w.
               const double uc = im.u + static_cast<double>(n) * g.shear;
@@ -225,8 +376,13 @@ ProjectedMap project(const Box& box, const std::vector<Vec3>& positions,
               const double fp = im.wp * fv / full;
               for (std::size_t c = 0; c < ncols; ++c) {
                 if (wu[c] == 0.0) continue;
-                std::int64_t col = (first + static_cast<std::int64_t>(c)) % g.nu;
-                if (col < 0) col += g.nu;
+                std::int64_t col = first + static_cast<std::int64_t>(c);
+                if (g.periodic_plane) {
+                  col %= g.nu;
+                  if (col < 0) col += g.nu;
+                } else if (col < 0 || col >= g.nu) {
+                  continue;
+                }
                 wrow[col] += fw * wu[c];
                 if (vrow) vrow[col] += fp * wu[c];
               }

@@ -30,7 +30,12 @@
 namespace mgs {
 
 struct ProjectionRequest {
-  int beam = 2;                     // Cartesian axis of the beam: 0 x, 1 y, 2 z
+  int beam = 2;  // Cartesian axis of the beam: 0 x, 1 y, 2 z
+  // Any other beam direction (oblique projection, orthogonal cells only; see project()). When
+  // set, `beam` and `center` are ignored.
+  std::optional<Vec3> direction;
+  // Oblique projections: the map's size (Å) along u and v; default the cell's shortest edge.
+  std::optional<std::array<double, 2>> field_of_view;
   std::optional<double> thickness;  // Å; default: the cell's period along the beam
   double center = 0.5;              // slab centre, fraction of the cell's period along the beam
   double pixel_size = 1.0;          // Å, target; the pixels divide L1 and L2 exactly
@@ -39,18 +44,24 @@ struct ProjectionRequest {
 
 // The plane, periods and slab of a projection through one cell.
 struct ProjectionGeometry {
-  int beam = 2, u_axis = 0, v_axis = 1;
+  // Unit vectors of the image axes and of the beam, and the corner of pixel (0, 0) on the plane
+  // through the slab's centre, in Cartesian coordinates.
+  Vec3 eu = Vec3::UnitX(), ev = Vec3::UnitY(), ebeam = Vec3::UnitZ(), corner = Vec3::Zero();
+  bool periodic_plane = true;            // false: an oblique projection (a finite field of view)
+  int beam = 2, u_axis = 0, v_axis = 1;  // -1 for an oblique beam
   double length_u = 0.0, length_v = 0.0, shear = 0.0;  // p1 = (length_u, 0), p2 = (shear, length_v)
   int p1 = 0, p2 = 1, along = 2;                       // which cell vectors
   double beam_period = 0.0;                            // beam component of cell vector `along`
   bool beam_periodic = true;
-  double slab_lo = 0.0, slab_hi = 0.0;  // Å along the beam from the origin face
+  double slab_lo = 0.0, slab_hi = 0.0;  // Å along the beam (from the origin face; oblique: from
+                                        // the cell's centre)
   int nu = 1, nv = 1;
   double pixel_u = 0.0, pixel_v = 0.0;  // Å
 };
 
 // Throws std::invalid_argument when the cell has no two vectors perpendicular to the beam, an
-// in-plane axis is not periodic, or the request is out of range.
+// in-plane axis is not periodic, an oblique beam meets a tilted or non-periodic cell, or the
+// request is out of range.
 ProjectionGeometry projection_geometry(const Box& box, const ProjectionRequest& request);
 
 struct ProjectedMap {
@@ -62,6 +73,14 @@ struct ProjectedMap {
 };
 
 // Projects atoms at `positions` (inside the cell) with weights w (and values p, optional).
+//
+// Oblique beams (request.direction not along x, y or z) need an orthogonal, fully periodic cell:
+// the image axes are u = ±(x without its beam component; y when the beam is within 25° of x)
+// and v = beam × u, the sign chosen so that v points towards +z (or +y when v ⊥ z); the map is a field of view W_u × W_v centred on the cell's centre and is not
+// periodic; the slab is [−t/2, t/2) about the centre along the beam (t default: the shortest
+// edge). Every periodic image of every atom inside that prism (widened by the probe's reach) is
+// projected, so a slab or a view larger than the cell tiles images; max_tiles then counts the
+// images of one atom that fall in the slab over the view.
 ProjectedMap project(const Box& box, const std::vector<Vec3>& positions,
                      const std::vector<double>& weights, const std::vector<double>* values,
                      const ProjectionRequest& request);
