@@ -75,12 +75,8 @@ for run in "${RUNS[@]}"; do
 JSON
   t1=""
   for t in $THREADS; do
-    /usr/bin/time -v "$MGSCOPE" run --quiet --threads "$t" "$WORK/$run.json" 2> "$WORK/time_${run}_t$t.txt"
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0;
-             for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$WORK/time_${run}_t$t.txt")
-    cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.2f", u + s}' \
-            "$WORK/time_${run}_t$t.txt")
-    rss=$(awk -F': ' '/Maximum resident set size/ {printf "%d", $2 / 1024}' "$WORK/time_${run}_t$t.txt")
+    measure_run "$t" "$WORK/$run.json" "$WORK/time_${run}_t$t.txt"
+    wall=$WALL cpu=$CPU rss=$RSS
     speedup=""
     if [ -z "$t1" ]; then t1=$wall; else speedup=$(awk -v a="$t1" -v b="$wall" 'BEGIN {printf "%.2fx", a / b}'); fi
     echo "| $run | $t | $wall | $cpu | $rss | $speedup |" | tee -a "$results"

@@ -52,4 +52,12 @@ Frame deformed(const Frame& f, const Mat3& A) {
   return out;
 }
 
+const GridField& find_grid(const FrameResult& result, const std::string& name) {
+  for (const auto& g : result.grids) {
+    if (g.name == name) return g;
+  }
+  FAIL("no grid field " << name);
+  throw std::logic_error("unreachable");
+}
+
 }  // namespace mgs::test

@@ -31,4 +31,7 @@ FrameResult compute_against(const Frame& current, const Frame& reference, const 
 // i.e. what LAMMPS change_box ... remap does.
 Frame deformed(const Frame& f, const Mat3& A);
 
+// The grid field `name` of a result; fails the calling test when there is none.
+const GridField& find_grid(const FrameResult& result, const std::string& name);
+
 }  // namespace mgs::test

@@ -26,7 +26,9 @@ AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)) {
   std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
 }
 
-AtomicFile::~AtomicFile() { abort(); }
+AtomicFile::~AtomicFile() {
+  abort();
+}
 
 void AtomicFile::write(std::string_view data) {
   if (!file_) throw std::logic_error("write to a closed output file");
@@ -56,7 +58,8 @@ void AtomicFile::commit() {
   std::filesystem::rename(tmp_, path_, ec);
   if (ec) {
     std::filesystem::remove(tmp_);
-    throw InputError(path_.string(), 0, fmt::format("cannot rename output into place: {}", ec.message()));
+    throw InputError(path_.string(), 0,
+                     fmt::format("cannot rename output into place: {}", ec.message()));
   }
 }
 

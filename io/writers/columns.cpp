@@ -27,12 +27,14 @@ std::vector<OutputColumn> field_columns(const FrameRecord& record,
   if (only.empty()) return all;
   std::vector<OutputColumn> out;
   for (const auto& name : only) {
-    auto it = std::find_if(all.begin(), all.end(), [&](const OutputColumn& c) { return c.name == name; });
+    auto it =
+        std::find_if(all.begin(), all.end(), [&](const OutputColumn& c) { return c.name == name; });
     if (it == all.end()) {
       std::vector<std::string> names;
       for (const auto& c : all) names.push_back(c.name);
-      throw ConfigError("outputs.fields", fmt::format("no per-atom field named \"{}\"; available: {}",
-                                                       name, fmt::join(names, ", ")));
+      throw ConfigError("outputs.fields",
+                        fmt::format("no per-atom field named \"{}\"; available: {}", name,
+                                    fmt::join(names, ", ")));
     }
     out.push_back(*it);
   }

@@ -11,9 +11,7 @@
 
 #include <vector>
 
-#include "io/writers/atomic_file.hpp"
-#include "io/writers/binary.hpp"
-#include "io/writers/sinks.hpp"
+#include "io/writers/grid_folder_sink.hpp"
 
 namespace mgs::io {
 
@@ -77,37 +75,14 @@ std::string grid_csv(const std::string& name, const GridField& g) {
   return fmt::to_string(out);
 }
 
-class CsvGridsSink final : public FrameSink {
+class CsvGridsSink final : public GridFolderSink {
  public:
-  explicit CsvGridsSink(const OutputSpec& spec) : spec_(spec) {}
-
-  std::string format(const FrameRecord&) const override { return {}; }
-
-  void append(const FrameRecord& rec, std::string) override {
-    // The final frame's grids arrive through finish().
-    if (!rec.final) write_grids(rec.results, frame_tag(rec));
-  }
-
-  void finish(const std::vector<AnalyzerResult>& results) override {
-    write_grids(results, "final");
-  }
-
-  void commit(const nlohmann::json&) override { files_.commit(); }
-
-  void abort() noexcept override { files_.abort(); }
+  explicit CsvGridsSink(const OutputSpec& spec) : GridFolderSink(spec, ".csv") {}
 
  private:
-  void write_grids(const std::vector<AnalyzerResult>& results, const std::string& tag) {
-    for (const auto& r : results) {
-      for (const auto& g : r.result.grids) {
-        const std::string name = r.label + "_" + g.name;
-        files_.add(spec_.path / (name + "_" + tag + ".csv"), grid_csv(name, g));
-      }
-    }
+  std::optional<std::string> encode(const std::string& name, const GridField& g) const override {
+    return grid_csv(name, g);
   }
-
-  OutputSpec spec_;
-  AtomicFileSet files_;
 };
 
 }  // namespace

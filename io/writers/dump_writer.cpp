@@ -56,7 +56,8 @@ class DumpSink final : public FrameSink {
     append_box(head, f);
     fmt::format_to(it, "ITEM: ATOMS id type{} x y z{}", names ? " element" : "",
                    f.has_image ? " ix iy iz" : "");
-    for (const auto& c : cols) fmt::format_to(it, " {}{}", c.field ? spec_.column_prefix : "", c.name);
+    for (const auto& c : cols)
+      fmt::format_to(it, " {}{}", c.field ? spec_.column_prefix : "", c.name);
     fmt::format_to(it, "\n");
     std::string text = fmt::to_string(head);
     text += format_rows(f.size(), [&](std::size_t i, fmt::memory_buffer& buf) {

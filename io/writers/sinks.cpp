@@ -5,9 +5,8 @@
 namespace mgs::io {
 
 const std::vector<std::string>& output_formats() {
-  static const std::vector<std::string> formats{"lammps_dump", "csv", "json", "csv_tables",
-                                                "npy",         "vti", "vtu",  "png",
-                                                "csv_grids",   "tiff"};
+  static const std::vector<std::string> formats{"lammps_dump", "csv", "json", "csv_tables", "npy",
+                                                "vti",         "vtu", "png",  "csv_grids",  "tiff"};
   return formats;
 }
 

@@ -10,9 +10,7 @@
 
 #include "engine/map2d.hpp"
 #include "io/maps/tiff_write.hpp"
-#include "io/writers/atomic_file.hpp"
-#include "io/writers/binary.hpp"
-#include "io/writers/sinks.hpp"
+#include "io/writers/grid_folder_sink.hpp"
 
 namespace mgs::io {
 
@@ -23,38 +21,15 @@ bool is_map(const GridField& g) {
          std::all_of(g.values.begin(), g.values.end(), [](double v) { return std::isfinite(v); });
 }
 
-class TiffSink final : public FrameSink {
+class TiffSink final : public GridFolderSink {
  public:
-  explicit TiffSink(const OutputSpec& spec) : spec_(spec) {}
-
-  std::string format(const FrameRecord&) const override { return {}; }
-
-  void append(const FrameRecord& rec, std::string) override {
-    // The final frame's grids arrive through finish().
-    if (!rec.final) write_grids(rec.results, frame_tag(rec));
-  }
-
-  void finish(const std::vector<AnalyzerResult>& results) override {
-    write_grids(results, "final");
-  }
-
-  void commit(const nlohmann::json&) override { files_.commit(); }
-
-  void abort() noexcept override { files_.abort(); }
+  explicit TiffSink(const OutputSpec& spec) : GridFolderSink(spec, ".tiff") {}
 
  private:
-  void write_grids(const std::vector<AnalyzerResult>& results, const std::string& tag) {
-    for (const auto& r : results) {
-      for (const auto& g : r.result.grids) {
-        if (!is_map(g)) continue;
-        const std::string name = r.label + "_" + g.name + "_" + tag + ".tiff";
-        files_.add(spec_.path / name, encode_tiff_map(image_from_grid(g, name)));
-      }
-    }
+  std::optional<std::string> encode(const std::string& name, const GridField& g) const override {
+    if (!is_map(g)) return std::nullopt;
+    return encode_tiff_map(image_from_grid(g, name));
   }
-
-  OutputSpec spec_;
-  AtomicFileSet files_;
 };
 
 }  // namespace

@@ -11,18 +11,6 @@
 
 using namespace mgs;
 
-namespace {
-
-const GridField& find_grid(const FrameResult& r, const std::string& name) {
-  for (const auto& g : r.grids) {
-    if (g.name == name) return g;
-  }
-  FAIL("no grid field " << name);
-  throw std::logic_error("unreachable");
-}
-
-}  // namespace
-
 TEST_CASE("bin: an input column and a Voronoi field by name; totals and density", "[bin]") {
   Frame f = test::cubic_lattice("fcc", 3.6, 4);       // 256 atoms, L = 14.4 Å
   for (auto& p : f.pos) p += Vec3(0.45, 0.45, 0.45);  // no atom on a bin face
@@ -46,24 +34,24 @@ TEST_CASE("bin: an input column and a Voronoi field by name; totals and density"
   double total = 0.0;
   for (double v : c.values) total += v;
   double binned = 0.0;
-  for (double v : find_grid(r, "c_pe_sum").values) binned += v;
+  for (double v : test::find_grid(r, "c_pe_sum").values) binned += v;
   CHECK(binned == total);  // quarter-integer values: exact
   CHECK(r.summary["totals"]["c_pe"] == total);
-  const auto& count = find_grid(r, "count");
+  const auto& count = test::find_grid(r, "count");
   CHECK(count.dims == std::array<int, 3>{2, 2, 2});
   for (double n : count.values) CHECK(n == 32.0);
   // fcc: every Voronoi cell is a^3/4; the density is m / (a^3 / 4) in every bin.
   const double rho = 63.546 / (3.6 * 3.6 * 3.6 / 4) * 1.66053906660;
-  for (double v : find_grid(r, "mass_density").values) CHECK(v == Approx(rho).epsilon(1e-10));
-  for (double v : find_grid(r, "voronoi_volume_mean").values) {
+  for (double v : test::find_grid(r, "mass_density").values) CHECK(v == Approx(rho).epsilon(1e-10));
+  for (double v : test::find_grid(r, "voronoi_volume_mean").values) {
     CHECK(v == Approx(3.6 * 3.6 * 3.6 / 4).epsilon(1e-10));
   }
   // Σ volumes per bin volume: the cells fill the space, so 1 everywhere.
-  for (double v : find_grid(r, "voronoi_volume_sum_per_volume").values) {
+  for (double v : test::find_grid(r, "voronoi_volume_sum_per_volume").values) {
     CHECK(v == Approx(1.0).epsilon(1e-10));
   }
-  CHECK(find_grid(r, "voronoi_volume_sum").unit == "Å^3");
-  CHECK(find_grid(r, "voronoi_volume_sum_per_volume").unit == "Å^3/Å^3");
+  CHECK(test::find_grid(r, "voronoi_volume_sum").unit == "Å^3");
+  CHECK(test::find_grid(r, "voronoi_volume_sum_per_volume").unit == "Å^3/Å^3");
   // Geometry: first point at the first bin's centre, steps of half the cell.
   CHECK((count.origin - Vec3(3.6, 3.6, 3.6)).norm() < 1e-12);
   CHECK((count.step.col(0) - Vec3(7.2, 0, 0)).norm() < 1e-12);
@@ -78,7 +66,7 @@ TEST_CASE("bin: a 2-D map through a slab keeps only the slab's atoms", "[bin]") 
               {"bins", {5, 2}},
               {"slab", {{"axis", "z"}, {"from", 3.0}, {"to", 7.0}, {"units", "angstrom"}}}}));
   const auto r = compute_frame(f, analyzers, {}).front().result;
-  const auto& count = find_grid(r, "count");
+  const auto& count = test::find_grid(r, "count");
   CHECK(count.dims == std::array<int, 3>{5, 2, 1});
   CHECK(count.binned == std::array<bool, 3>{true, true, false});
   // Two planes (z = 4.5, 6.5) of 100 atoms in 10 bins.
@@ -126,5 +114,5 @@ TEST_CASE("bin: the time average skips frames where a bin is empty", "[bin]") {
   const auto fin = list[0]->finish();
   REQUIRE(fin);
   CHECK(fin->summary["time_average"]["frames"] == 3);
-  for (double n : find_grid(*fin, "count").values) CHECK(n == 8.0);
+  for (double n : test::find_grid(*fin, "count").values) CHECK(n == 8.0);
 }

@@ -16,14 +16,6 @@ using namespace mgs;
 
 namespace {
 
-const GridField& grid(const FrameResult& r, const std::string& name) {
-  for (const auto& g : r.grids) {
-    if (g.name == name) return g;
-  }
-  FAIL("no grid " << name);
-  throw std::logic_error("unreachable");
-}
-
 // Runs compute/consume over `frames` and returns the last analyzer's finish().
 FrameResult run(const std::vector<Frame>& frames,
                 const std::vector<std::unique_ptr<Analyzer>>& analyzers) {
@@ -81,9 +73,9 @@ TEST_CASE("ecm: per-pixel g2 of a map recovers each pixel's correlation time", "
     INFO("pixels with τ₁ = " << tau1[parity] << " frames");
     std::vector<double> tau, beta, amp;
     for (int p = parity; p < pixels; p += 2) {
-      tau.push_back(grid(r, "tau").values[p]);
-      beta.push_back(grid(r, "beta").values[p]);
-      amp.push_back(grid(r, "amplitude").values[p]);
+      tau.push_back(test::find_grid(r, "tau").values[p]);
+      beta.push_back(test::find_grid(r, "beta").values[p]);
+      amp.push_back(test::find_grid(r, "amplitude").values[p]);
     }
     CHECK(stats::quantile(tau, 0.5) == Approx(2 * tau1[parity] * 100).epsilon(0.05));
     CHECK(stats::quantile(beta, 0.5) == Approx(1.0).epsilon(0.05));
@@ -123,8 +115,8 @@ TEST_CASE("ecm: per-bin F_s(q,t) of random walkers gives each half its own tau",
   for (int b = 0; b < 2; ++b) {
     INFO("bin " << b);
     const double expected = 2.0 / (q * q * sigma[b] * sigma[b]) * 0.002;
-    CHECK(grid(r, "tau").values[b] == Approx(expected).epsilon(0.05));
-    CHECK(grid(r, "beta").values[b] == Approx(1.0).epsilon(0.05));
+    CHECK(test::find_grid(r, "tau").values[b] == Approx(expected).epsilon(0.05));
+    CHECK(test::find_grid(r, "beta").values[b] == Approx(1.0).epsilon(0.05));
   }
 }
 

@@ -19,14 +19,6 @@ using namespace mgs;
 
 namespace {
 
-const GridField& grid(const FrameResult& r, const std::string& name) {
-  for (const auto& g : r.grids) {
-    if (g.name == name) return g;
-  }
-  FAIL("no grid " << name);
-  throw std::logic_error("unreachable");
-}
-
 double sum(const std::vector<double>& v) {
   return std::accumulate(v.begin(), v.end(), 0.0);
 }
@@ -145,13 +137,13 @@ TEST_CASE("projection: the slab selects atoms and tiles images with a warning", 
   const FrameResult r = compute_frame(f, a, {})[0].result;
   // Z^1.7 weights (Cu 29, Zr 40); the Cu atom at z = 1 has 2 images in the slab, the Zr atoms
   // at z = 4.5 and 9 have 3 and 2.
-  CHECK(sum(grid(r, "map").values) ==
+  CHECK(sum(test::find_grid(r, "map").values) ==
         Approx(2 * std::pow(29.0, 1.7) + 5 * std::pow(40.0, 1.7)).epsilon(1e-12));
   CHECK(r.summary["max_tiles"] == 3);
   REQUIRE(r.summary.contains("warnings"));
   CHECK(r.summary["warnings"][0].get<std::string>().find("thicker than the cell") !=
         std::string::npos);
-  CHECK(std::abs(sum(grid(r, "contrast").values)) < 1e-9);
+  CHECK(std::abs(sum(test::find_grid(r, "contrast").values)) < 1e-9);
 }
 
 TEST_CASE("projection: projected variance of a Gaussian-correlated field is σ²√(2π)ξ/t",
@@ -207,7 +199,7 @@ TEST_CASE("projection: projected variance of a Gaussian-correlated field is σ²
   a.push_back(test::make_analyzer("projection",
                                   {{"field", "c_f"}, {"pixel_size", 1.0}, {"probe_fwhm", 0.0}}));
   const FrameResult r = compute_frame(f, a, {})[0].result;
-  const auto& map = grid(r, "map");
+  const auto& map = test::find_grid(r, "map");
   REQUIRE(map.values.size() == static_cast<std::size_t>(n * n));
   const double ratio = variance(map.values) / variance(col.values);
   // Exactly the share of the power in the q_z = 0 plane (Parseval) ...
