@@ -56,6 +56,15 @@ std::string read_bytes(const std::string& path) {
   if (std::filesystem::is_directory(status)) {
     throw InputError(path, 0, "is a directory; expected a map file");
   }
+  // A device or pipe (/dev/zero, a FIFO) could be read forever: maps are files.
+  if (!std::filesystem::is_regular_file(status)) {
+    throw InputError(path, 0, "is not a regular file; expected a map file");
+  }
+  // The largest map the readers accept (2^28 pixels) takes at most a few GB even as CSV text.
+  constexpr std::uintmax_t kMaxBytes = std::uintmax_t{16} << 30;
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxBytes) {
+    throw InputError(path, 0, fmt::format("{} bytes; expected a map file of at most 16 GiB", size));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw InputError(path, 0, fmt::format("cannot open the map file: {}", std::strerror(errno)));
