@@ -4,19 +4,25 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "engine/cli/progress.hpp"
 #include "engine/errors.hpp"
+#include "engine/map2d.hpp"
+#include "engine/map_statistics.hpp"
 #include "engine/registry.hpp"
 #include "io/config.hpp"
 #include "io/lammps_data.hpp"
 #include "io/lammps_dump.hpp"
+#include "io/maps/map_read.hpp"
 #include "io/trajectory.hpp"
 
 namespace {
@@ -159,7 +165,33 @@ int command_info_data(const std::string& file) {
   return 0;
 }
 
+// A map file (compare_maps' experimental input) by its name.
+bool is_map_file(const std::string& file) {
+  std::string ext = std::filesystem::path(file).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return ext == ".tif" || ext == ".tiff" || ext == ".png" || ext == ".pgm" || ext == ".npy";
+}
+
+int command_info_map(const std::string& file) {
+  const Map2D map = io::read_map(file);
+  const mapstats::Moments m = mapstats::moments(map.values);
+  fmt::print("file:       {} (map)\n", file);
+  fmt::print("pixels:     {} x {}\n", map.nx, map.ny);
+  if (map.pixel_size > 0.0) {
+    fmt::print("pixel size: {:.6g} Å (field of view {:.6g} x {:.6g} nm)\n", map.pixel_size,
+               0.1 * map.nx * map.pixel_size, 0.1 * map.ny * map.pixel_size);
+  } else {
+    fmt::print("pixel size: not in the file (give pixel_size in the run file)\n");
+  }
+  fmt::print(
+      "values:     min {:.6g}, max {:.6g}, mean {:.6g}, std {:.6g}, CV {:.4g}, skewness {:.4g}\n",
+      m.min, m.max, m.mean, m.std, m.cv, m.skewness);
+  return 0;
+}
+
 int command_info(const std::string& file) {
+  if (is_map_file(file)) return command_info_map(file);
   if (io::is_data_file(file)) return command_info_data(file);
   const io::DumpIndex index(file);
   const auto& frames = index.frames();

@@ -65,6 +65,12 @@ TEST_CASE("cli: --version, --help, analyzers, info", "[cli]") {
   CHECK(mgscope("info /nonexistent/file.dump", &out) != 0);
   CHECK_THAT(out, Catch::Contains("/nonexistent/file.dump"));
   CHECK(mgscope("frobnicate", &out) != 0);
+  // A map file: size, pixel size (none in a PGM) and value statistics of 1..6.
+  const auto dir = temp_dir("cli_info_map");
+  write_text(dir / "m.pgm", "P2\n3 2\n255\n1 2 3\n4 5 6\n");
+  REQUIRE(mgscope("info " + (dir / "m.pgm").string(), &out) == 0);
+  CHECK_THAT(out, Catch::Contains("pixels:     3 x 2") && Catch::Contains("not in the file") &&
+                      Catch::Contains("min 1, max 6, mean 3.5"));
 }
 
 TEST_CASE("cli: bad input fails with file and line, leaves no output, keeps older output",
