@@ -62,37 +62,56 @@ int pixels(double length, double size) {
   return static_cast<int>(n);
 }
 
-ProjectionGeometry oblique_geometry(const Box& box, const ProjectionRequest& request,
-                                    const Vec3& d) {
-  if (!box.is_orthogonal() || !box.fully_periodic()) {
+// A finite field of view centred on an orthogonal cell: for an oblique beam `d`, or for a beam
+// along axis `beam` (>= 0) when the cell is not periodic in the image plane (a thin film seen
+// from the side), where the view defaults to the cell's extent and the axes are those of the
+// periodic case. Images are taken along the periodic axes only.
+ProjectionGeometry finite_view_geometry(const Box& box, const ProjectionRequest& request,
+                                        const Vec3& d, int beam) {
+  if (!box.is_orthogonal()) {
     throw std::invalid_argument(
-        "a beam direction other than x, y or z needs an orthogonal cell, periodic along x, y "
-        "and z");
+        beam >= 0 ? fmt::format("a projection along {} of a cell that is not periodic along {} "
+                                "and {} needs an orthogonal cell",
+                                kAxis[beam], kAxis[plane_axes(beam)[0]], kAxis[plane_axes(beam)[1]])
+                  : std::string("a beam direction other than x, y or z needs an orthogonal cell"));
   }
   ProjectionGeometry g;
   g.periodic_plane = false;
   g.beam = g.u_axis = g.v_axis = -1;
   g.ebeam = d;
-  // u: x without its beam component (y when the beam is within 25° of x), v = beam × u.
-  const Vec3 ref = std::abs(d[0]) > std::cos(25.0 * M_PI / 180.0) ? Vec3::UnitY() : Vec3::UnitX();
-  g.eu = (ref - ref.dot(d) * d).normalized();
-  g.ev = d.cross(g.eu);
-  // Keep the picture upright: v towards +z where it has a z component, else towards +y (the
-  // flip of both keeps u × v = beam).
-  if (g.ev.z() < -1e-12 || (std::abs(g.ev.z()) <= 1e-12 && g.ev.y() < 0.0)) {
-    g.eu = -g.eu;
-    g.ev = -g.ev;
-  }
   const Vec3 edges = box.cell().diagonal();
   const double shortest = edges.minCoeff();
-  const std::array<double, 2> view =
-      request.field_of_view.value_or(std::array<double, 2>{shortest, shortest});
+  std::array<double, 2> view{shortest, shortest};
+  double t = shortest;
+  if (beam >= 0) {
+    const auto [ua, va] = plane_axes(beam);
+    g.beam = beam;
+    g.u_axis = ua;
+    g.v_axis = va;
+    g.eu = Vec3::Unit(ua);
+    g.ev = Vec3::Unit(va);
+    view = {edges[ua], edges[va]};
+    t = edges[beam];
+    g.beam_period = edges[beam];
+  } else {
+    // u: x without its beam component (y when the beam is within 25° of x), v = beam × u.
+    const Vec3 ref = std::abs(d[0]) > std::cos(25.0 * M_PI / 180.0) ? Vec3::UnitY() : Vec3::UnitX();
+    g.eu = (ref - ref.dot(d) * d).normalized();
+    g.ev = d.cross(g.eu);
+    // Keep the picture upright: v towards +z where it has a z component, else towards +y (the
+    // flip of both keeps u × v = beam).
+    if (g.ev.z() < -1e-12 || (std::abs(g.ev.z()) <= 1e-12 && g.ev.y() < 0.0)) {
+      g.eu = -g.eu;
+      g.ev = -g.ev;
+    }
+  }
+  view = request.field_of_view.value_or(view);
   if (!(view[0] > 0.0) || !(view[1] > 0.0)) {
     throw std::invalid_argument("field_of_view must be positive");
   }
   g.length_u = view[0];
   g.length_v = view[1];
-  const double t = request.thickness.value_or(shortest);
+  t = request.thickness.value_or(t);
   g.slab_lo = -0.5 * t;
   g.slab_hi = 0.5 * t;
   g.beam_periodic = false;
@@ -129,7 +148,7 @@ ProjectionGeometry projection_geometry(const Box& box, const ProjectionRequest& 
         return projection_geometry(box, along_axis);
       }
     }
-    return oblique_geometry(box, request, d);
+    return finite_view_geometry(box, request, d, -1);
   }
   g.beam = request.beam;
   const auto [ua, va] = plane_axes(request.beam);
@@ -159,6 +178,9 @@ ProjectionGeometry projection_geometry(const Box& box, const ProjectionRequest& 
   g.p1 = p1;
   g.p2 = p2;
   g.along = 3 - p1 - p2;
+  if ((!box.periodic(p1) || !box.periodic(p2)) && box.is_orthogonal()) {
+    return finite_view_geometry(box, request, Vec3::Unit(request.beam), request.beam);
+  }
   if (!box.periodic(p1) || !box.periodic(p2)) {
     throw std::invalid_argument(
         fmt::format("a projection along {} needs a cell periodic along {} and {}",
@@ -229,8 +251,8 @@ void collect_periodic(const Box& box, const ProjectionGeometry& g,
   }
 }
 
-// Every periodic image of every atom in the slab and within `reach` of the field of view
-// (oblique beam, orthogonal cell), in atom order; u, v from the map's corner.
+// Every periodic image (along the periodic axes) of every atom in the slab and within `reach` of
+// the field of view (finite view, orthogonal cell), in atom order; u, v from the map's corner.
 void collect_oblique(const Box& box, const ProjectionGeometry& g, double reach,
                      const std::vector<Vec3>& positions, const std::vector<double>& weights,
                      const std::vector<double>* values, std::vector<Image>& images,
@@ -248,6 +270,7 @@ void collect_oblique(const Box& box, const ProjectionGeometry& g, double reach,
     const Vec3& r = positions[i];
     std::array<std::int64_t, 3> lo{}, hi{};
     for (int k = 0; k < 3; ++k) {
+      if (!box.periodic(k)) continue;  // no images across a wall
       lo[k] = static_cast<std::int64_t>(std::ceil((center[k] - half[k] - r[k]) / edges[k]));
       hi[k] = static_cast<std::int64_t>(std::floor((center[k] + half[k] - r[k]) / edges[k]));
     }
@@ -266,7 +289,9 @@ void collect_oblique(const Box& box, const ProjectionGeometry& g, double reach,
           if (u < -reach || u > g.length_u + reach || v < -reach || v > g.length_v + reach) {
             continue;
           }
-          ++tiles;
+          // Tiling: more than one image of the atom inside the view proper (images in the
+          // probe's margin only complete the edge pixels).
+          if (u >= 0.0 && u < g.length_u && v >= 0.0 && v < g.length_v) ++tiles;
           images.push_back({u, v, weights[i], values ? weights[i] * (*values)[i] : 0.0});
           rows.push_back(static_cast<std::int64_t>(std::floor(v / g.pixel_v)));
         }

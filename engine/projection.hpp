@@ -8,7 +8,8 @@
 // the beam along z in a LAMMPS cell (a, b), along x when xy = xz = 0 (b, c) and along y when
 // yz = 0 (a, c). The map covers the rectangle [0, L1) x [0, L2) of the plane, which tiles it
 // under p1 and p2 (rows that wrap across v shift by `shear` along u), so the map has no seams
-// whatever the tilt.
+// whatever the tilt. An orthogonal cell that is not periodic in the image plane (a thin film seen
+// from the side) gives a finite view of the whole cell instead, as oblique beams do (below).
 //
 // The slab is [center - t/2, center + t/2) along the beam, measured from the cell's origin face;
 // every periodic image of an atom along the third cell vector whose beam coordinate falls in it
@@ -59,8 +60,8 @@ struct ProjectionGeometry {
   double pixel_u = 0.0, pixel_v = 0.0;  // Å
 };
 
-// Throws std::invalid_argument when the cell has no two vectors perpendicular to the beam, an
-// in-plane axis is not periodic, an oblique beam meets a tilted or non-periodic cell, or the
+// Throws std::invalid_argument when the cell has no two vectors perpendicular to the beam, a
+// tilted cell is not periodic in the image plane, an oblique beam meets a tilted cell, or the
 // request is out of range.
 ProjectionGeometry projection_geometry(const Box& box, const ProjectionRequest& request);
 
@@ -74,13 +75,15 @@ struct ProjectedMap {
 
 // Projects atoms at `positions` (inside the cell) with weights w (and values p, optional).
 //
-// Oblique beams (request.direction not along x, y or z) need an orthogonal, fully periodic cell:
+// Oblique beams (request.direction not along x, y or z) need an orthogonal cell (images are
+// taken along its periodic axes only):
 // the image axes are u = ±(x without its beam component; y when the beam is within 25° of x)
-// and v = beam × u, the sign chosen so that v points towards +z (or +y when v ⊥ z); the map is a field of view W_u × W_v centred on the cell's centre and is not
-// periodic; the slab is [−t/2, t/2) about the centre along the beam (t default: the shortest
-// edge). Every periodic image of every atom inside that prism (widened by the probe's reach) is
-// projected, so a slab or a view larger than the cell tiles images; max_tiles then counts the
-// images of one atom that fall in the slab over the view.
+// and v = beam × u, the sign chosen so that v points towards +z (or +y when v ⊥ z); the map is a
+// field of view W_u × W_v centred on the cell's centre and is not periodic; the slab is [−t/2, t/2)
+// about the centre along the beam (t default: the shortest edge). Every periodic image of every
+// atom inside that prism (widened by the probe's reach) is projected, so a slab or a view larger
+// than the cell tiles images; max_tiles then counts the images of one atom that fall in the slab
+// over the view.
 ProjectedMap project(const Box& box, const std::vector<Vec3>& positions,
                      const std::vector<double>& weights, const std::vector<double>* values,
                      const ProjectionRequest& request);

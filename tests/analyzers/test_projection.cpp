@@ -295,3 +295,35 @@ TEST_CASE("projection: oblique beams in orthogonal cells", "[projection]") {
   const Box sheared = Box::from_lammps(0, 20, 0, 20, 0, 20, 2.0, 0, 0, {true, true, true});
   CHECK_THROWS_WITH(project(sheared, f.pos, w, nullptr, req), Catch::Contains("orthogonal cell"));
 }
+
+TEST_CASE("projection: a film with walls along z seen from the side", "[projection]") {
+  // The same atoms in a periodic cell and in a film (walls along z): along x the film's view is
+  // the cell's y-z face without wrapping across the walls. Without a probe both maps are the
+  // same; with one they differ only within the probe's reach of the walls.
+  const Box periodic = Box::from_lammps(0, 16, 0, 20, 0, 12, 0, 0, 0, {true, true, true});
+  const Box film = Box::from_lammps(0, 16, 0, 20, 0, 12, 0, 0, 0, {true, true, false});
+  const Frame f = random_frame(periodic, 400, 21);
+  const std::vector<double> w(f.size(), 1.0);
+  ProjectionRequest req;
+  req.beam = 0;
+  req.pixel_size = 0.5;
+  const ProjectedMap a = project(periodic, f.pos, w, nullptr, req);
+  const ProjectedMap b = project(film, f.pos, w, nullptr, req);
+  REQUIRE(b.geometry.nu == a.geometry.nu);
+  REQUIRE(b.geometry.nv == a.geometry.nv);
+  CHECK(b.max_tiles == 1);
+  for (std::size_t k = 0; k < a.weight.size(); ++k) CHECK(b.weight[k] == a.weight[k]);
+  req.probe_fwhm = 2.0;  // σ = 0.85 Å: reach 3.4 Å = 7 rows of 0.5 Å
+  const ProjectedMap c = project(periodic, f.pos, w, nullptr, req);
+  const ProjectedMap d = project(film, f.pos, w, nullptr, req);
+  const int nu = c.geometry.nu, nv = c.geometry.nv;
+  double inner = 0.0, edge = 0.0;
+  for (int j = 0; j < nv; ++j) {
+    for (int i = 0; i < nu; ++i) {
+      const double diff = std::abs(c.weight[j * nu + i] - d.weight[j * nu + i]);
+      (j >= 7 && j < nv - 7 ? inner : edge) = std::max(j >= 7 && j < nv - 7 ? inner : edge, diff);
+    }
+  }
+  CHECK(inner < 1e-12);
+  CHECK(edge > 1e-3);  // the periodic map wraps the walls' neighbourhood; the film does not
+}
