@@ -66,6 +66,16 @@ int pixels(double length, double size) {
 // along axis `beam` (>= 0) when the cell is not periodic in the image plane (a thin film seen
 // from the side), where the view defaults to the cell's extent and the axes are those of the
 // periodic case. Images are taken along the periodic axes only.
+// Two maps of doubles (and the pixels' bookkeeping) must fit in memory: at most 2^26 pixels.
+void check_map_size(const ProjectionGeometry& g, double size) {
+  const double total = static_cast<double>(g.nu) * static_cast<double>(g.nv);
+  if (total > static_cast<double>(1 << 26)) {
+    throw std::invalid_argument(
+        fmt::format("pixel_size {:.6g} Å gives {} x {} pixels (at most 2^26 = 67,108,864 in all)",
+                    size, g.nu, g.nv));
+  }
+}
+
 ProjectionGeometry finite_view_geometry(const Box& box, const ProjectionRequest& request,
                                         const Vec3& d, int beam) {
   if (!box.is_orthogonal()) {
@@ -117,6 +127,7 @@ ProjectionGeometry finite_view_geometry(const Box& box, const ProjectionRequest&
   g.beam_periodic = false;
   g.nu = pixels(g.length_u, request.pixel_size);
   g.nv = pixels(g.length_v, request.pixel_size);
+  check_map_size(g, request.pixel_size);
   g.pixel_u = g.length_u / g.nu;
   g.pixel_v = g.length_v / g.nv;
   const Vec3 center = box.origin() + 0.5 * edges;
@@ -201,6 +212,7 @@ ProjectionGeometry projection_geometry(const Box& box, const ProjectionRequest& 
 
   g.nu = pixels(g.length_u, request.pixel_size);
   g.nv = pixels(g.length_v, request.pixel_size);
+  check_map_size(g, request.pixel_size);
   g.pixel_u = g.length_u / g.nu;
   g.pixel_v = g.length_v / g.nv;
   g.eu = Vec3::Unit(ua);
@@ -314,6 +326,12 @@ ProjectedMap project(const Box& box, const std::vector<Vec3>& positions,
   const double full = std::erf(kCutSigmas / std::sqrt(2.0));  // mass within ±cut
   // Rows src − reach .. src + reach hold the cut footprint of an image in row src.
   const int reach_v = sigma > 0.0 ? static_cast<int>(std::ceil(cut / g.pixel_v)) : 0;
+  // A probe far wider than the map blurs it to a constant and costs (reach / pixel)² per atom.
+  if (cut > 2.0 * std::max(g.length_u, g.length_v)) {
+    throw std::invalid_argument(fmt::format(
+        "probe_fwhm {:.6g} Å is wider than the map ({:.6g} x {:.6g} Å): the map would be flat",
+        request.probe_fwhm, g.length_u, g.length_v));
+  }
 
   std::vector<Image> images;
   std::vector<std::int64_t> row_of;
