@@ -69,6 +69,7 @@ GridField side_by_side(const Map2D& sim, const Map2D& exp) {
   g.doc = "simulated (left) and experimental (right) maps, each as (v − mean)/std";
   g.dims = {sim.nx + gap + exp.nx, std::max(sim.ny, exp.ny), 1};
   g.binned = {true, true, false};
+  g.axis_names = {"x", "y", ""};  // the pictures' own axes
   g.step = Mat3::Identity();
   g.step(0, 0) = g.step(1, 1) = sim.pixel_size;
   g.origin = Vec3(0.5 * sim.pixel_size, 0.5 * sim.pixel_size, 0.0);

@@ -36,7 +36,8 @@ nlohmann::json geometry_json(const GridField& g) {
           {"dims", g.dims},
           {"binned", g.binned},
           {"origin", {g.origin[0], g.origin[1], g.origin[2]}},
-          {"step", step}};
+          {"step", step},
+          {"axis_names", g.axis_names}};
 }
 
 GridField geometry_from(const nlohmann::json& j) {
@@ -45,6 +46,7 @@ GridField geometry_from(const nlohmann::json& j) {
   g.unit = j["unit"].get<std::string>();
   g.dims = j["dims"].get<std::array<int, 3>>();
   g.binned = j["binned"].get<std::array<bool, 3>>();
+  g.axis_names = j["axis_names"].get<std::array<std::string, 3>>();
   for (int k = 0; k < 3; ++k) g.origin[k] = j["origin"][static_cast<std::size_t>(k)].get<double>();
   for (int k = 0; k < 9; ++k) {
     g.step(k / 3, k % 3) = j["step"][static_cast<std::size_t>(k)].get<double>();

@@ -29,6 +29,11 @@ GridField map_field(const ProjectionGeometry& g, std::string name, std::string u
   f.step.col(1) = g.pixel_v * g.ev;
   f.step.col(2) = (g.slab_hi - g.slab_lo) * g.ebeam;
   f.origin = g.corner + 0.5 * g.pixel_u * g.eu + 0.5 * g.pixel_v * g.ev;
+  if (g.u_axis >= 0) {
+    f.axis_names = {std::string(1, kAxis[g.u_axis]), std::string(1, kAxis[g.v_axis]), ""};
+  } else {
+    f.axis_names = {"u", "v", ""};  // oblique: the summary gives their directions
+  }
   return f;
 }
 

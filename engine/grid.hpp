@@ -82,6 +82,9 @@ struct GridField {
   Vec3 origin = Vec3::Zero();
   Mat3 step = Mat3::Identity();  // columns: steps along a, b, c
   std::vector<double> values;
+  // Names of the three axes in pictures when they are not the cell's a, b, c (a projection's
+  // image axes "x", "y"); empty: a, b, c.
+  std::array<std::string, 3> axis_names{};
 };
 
 // An empty field with the grid's geometry (values sized, zero).

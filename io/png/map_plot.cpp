@@ -97,11 +97,19 @@ Image draw_map(const GridField& g, const MapPlane& p, const Font& font, const st
   const Range range = value_range(plane_values);
   const ColorMap cmap = range.signed_field ? ColorMap::Diverging : ColorMap::Viridis;
 
-  const AxisSpec xaxis{xlo, xhi, fmt::format("along {} (nm)", kAxisName[p.u])};
+  // Cell axes are "along a"; named axes (a projection's x, y) are themselves.
+  const auto name = [&](int k) {
+    return g.axis_names[k].empty() ? std::string(1, kAxisName[k]) : g.axis_names[k];
+  };
+  const auto along = [&](int k) {
+    return g.axis_names[k].empty() ? fmt::format("along {} (nm)", kAxisName[k])
+                                   : fmt::format("{} (nm)", g.axis_names[k]);
+  };
+  const AxisSpec xaxis{xlo, xhi, along(p.u)};
   const AxisSpec yaxis{0.0, by,
-                       tilted ? fmt::format("normal to {}, in the {}\u2013{} plane (nm)",
-                                            kAxisName[p.u], kAxisName[p.u], kAxisName[p.v])
-                              : fmt::format("along {} (nm)", kAxisName[p.v])};
+                       tilted ? fmt::format("normal to {}, in the {}\u2013{} plane (nm)", name(p.u),
+                                            name(p.u), name(p.v))
+                              : along(p.v)};
   const std::string unit = pretty_unit(g.unit);
   const AxisSpec bar{range.lo, range.hi, unit.empty() ? g.name : g.name + " (" + unit + ")"};
 
