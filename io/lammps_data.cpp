@@ -22,6 +22,7 @@
 #include <unordered_map>
 
 #include "engine/errors.hpp"
+#include "io/atom_range.hpp"
 
 namespace mgs::io {
 namespace {
@@ -389,8 +390,8 @@ class DataParser {
     } else if (keyword == "atom types") {
       const auto n = header_count(nvalues, keyword);
       // Per-type arrays (masses, names) are sized by this count before any section is read, so
-      // a hostile "2000000000 atom types" would allocate tens of GB (found while fuzzing). Cap it at
-      // the largest type the dump reader accepts.
+      // a hostile "2000000000 atom types" would allocate tens of GB (found while fuzzing). Cap it
+      // at the largest type the dump reader accepts.
       if (n > kMaxAtomTypes) {
         fail(fmt::format("expected at most {} atom types, got {}", kMaxAtomTypes, n));
       }
@@ -712,6 +713,7 @@ class DataParser {
       // r = wrapped + h * shift, so the unwrapped position r + h * image_file is preserved by
       // adding the shift to the file's image flags.
       std::array<int, 3> shift{};
+      check_within_image_range(frame->box, atoms_.pos[src], path_, atoms_.line[src]);
       frame->pos[i] = frame->box.wrap(atoms_.pos[src], &shift);
       for (int k = 0; k < 3; ++k) frame->image[i][k] = atoms_.image[src][k] + shift[k];
     }

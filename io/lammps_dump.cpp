@@ -18,6 +18,7 @@
 
 #include "engine/errors.hpp"
 #include "engine/parallel.hpp"
+#include "io/atom_range.hpp"
 #include "io/text_scan.hpp"
 
 namespace mgs::io {
@@ -359,22 +360,6 @@ std::size_t count_tokens(std::string_view l) {
   return split(l).size();
 }
 
-// Wrapping counts the periods an atom lies away from the box in an int, as image flags do; an
-// atom farther away than their range (far beyond any real displacement) would overflow it.
-void check_within_image_range(const Box& box, const Vec3& r, const std::string& file,
-                              std::int64_t line_no) {
-  constexpr double kMaxPeriods = 1 << 29;
-  const Vec3 s = box.to_fractional(r);
-  for (int k = 0; k < 3; ++k) {
-    if (std::abs(s[k]) < kMaxPeriods) continue;  // also false for inf and nan
-    throw InputError(file, line_no,
-                     fmt::format("expected an atom within 2^29 box lengths of the box (the range "
-                                 "of image flags), got one at ({:.6g}, {:.6g}, {:.6g}), {:.3g} "
-                                 "cell vectors {} away",
-                                 r.x(), r.y(), r.z(), s[k], "abc"[k]));
-  }
-}
-
 // Parses rows [first_row, first_row + count) from `block` (which starts at a line start).
 void parse_rows(std::string_view block, std::size_t first_row, std::size_t count,
                 const ColumnPlan& plan, const Box& box, Frame& f,
@@ -657,8 +642,8 @@ Frame parse_dump_frame(std::string_view text, const std::string& file, std::int6
   f.has_image = plan.has_image || plan.kind == CoordKind::Unwrapped ||
                 plan.kind == CoordKind::ScaledUnwrapped;
   // Count the atom lines before sizing anything by the header: a header that claims 10^12 atoms
-  // over a few lines of text must fail on the text, not on a terabyte allocation (found while fuzzing;
-  // DumpIndex checks the count too, but this function also parses text nobody indexed).
+  // over a few lines of text must fail on the text, not on a terabyte allocation (found while
+  // fuzzing; DumpIndex checks the count too, but this function also parses text nobody indexed).
   const std::string_view atom_text = text.substr(h.atoms_offset);
   const std::int64_t first_atom_line = h.atoms_line + 1;
   const AtomBlockPlan blocks = plan_blocks(atom_text);
