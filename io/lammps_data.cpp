@@ -267,6 +267,7 @@ struct Header {
   std::optional<std::int64_t> natoms;
   std::optional<int> ntypes;
   std::array<std::optional<std::array<double, 2>>, 3> bounds;
+  std::int64_t box_line = 0;                  // the last box header line (bounds or tilt)
   std::array<double, 3> tilt{0.0, 0.0, 0.0};  // xy, xz, yz
   std::int64_t end_line = 0;                  // first line after the header
 };
@@ -401,6 +402,7 @@ class DataParser {
     } else if (keyword == "xy xz yz") {
       if (nvalues != 3) fail("expected 3 numbers before 'xy xz yz'");
       for (int k = 0; k < 3; ++k) header_.tilt[k] = real(words_[k], "a tilt factor");
+      header_.box_line = std::max(header_.box_line, reader_.number());
     } else if (keyword == "avec" || keyword == "bvec" || keyword == "cvec" ||
                keyword == "abc origin") {
       fail(
@@ -428,6 +430,7 @@ class DataParser {
       fail(fmt::format("expected {} < {}, got {} and {}", keyword.substr(0, 3),
                        keyword.substr(4, 3), words_[0], words_[1]));
     header_.bounds[keyword[0] - 'x'] = std::array<double, 2>{lo, hi};
+    header_.box_line = std::max(header_.box_line, reader_.number());
   }
 
   void check_header() const {
@@ -672,8 +675,17 @@ class DataParser {
   Box make_box() const {
     const auto& b = header_.bounds;
     const auto& t = header_.tilt;
-    return Box::from_lammps((*b[0])[0], (*b[0])[1], (*b[1])[0], (*b[1])[1], (*b[2])[0], (*b[2])[1],
-                            t[0], t[1], t[2], {true, true, true});
+    try {
+      return Box::from_lammps((*b[0])[0], (*b[0])[1], (*b[1])[0], (*b[1])[1], (*b[2])[0],
+                              (*b[2])[1], t[0], t[1], t[2], {true, true, true});
+    } catch (const ComputeError& e) {
+      // Bounds each lo < hi can still make no cell: lengths that overflow, a volume that
+      // underflows to zero.
+      fail_at(header_.box_line,
+              fmt::format("expected a box with a finite, positive volume (xlo xhi, ylo yhi, zlo "
+                          "zhi, xy xz yz): {}",
+                          e.what()));
+    }
   }
 
   // Order of the atoms by id; duplicate ids are reported at their second occurrence.
