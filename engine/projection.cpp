@@ -364,59 +364,73 @@ ProjectedMap project(const Box& box, const std::vector<Vec3>& positions,
   const std::size_t npix = static_cast<std::size_t>(g.nu) * static_cast<std::size_t>(g.nv);
   out.weight.assign(npix, 0.0);
   if (values) out.value.assign(npix, 0.0);
+  // Output rows in fixed blocks. Each block visits the source rows whose images reach it once,
+  // computes an image's column weights once and adds them to every row of the block the image
+  // reaches (a wide probe touches many rows: per row visit this would repeat the erf calls of its
+  // columns). Every pixel sums its images in the same order (source row ascending, then atom
+  // order) whatever the thread count.
+  constexpr std::int64_t kBlockRows = 16;
   parallel::for_blocks(
       static_cast<std::size_t>(g.nv),
       [&](std::size_t row_begin, std::size_t row_end) {
         std::vector<double> wu;
-        for (std::size_t row = row_begin; row < row_end; ++row) {
-          const auto l = static_cast<std::int64_t>(row);
-          double* wrow = out.weight.data() + row * static_cast<std::size_t>(g.nu);
-          double* vrow = values ? out.value.data() + row * static_cast<std::size_t>(g.nu) : nullptr;
-          for (std::int64_t dl = -reach_v; dl <= reach_v; ++dl) {
-            const std::int64_t src = l - dl;  // unwrapped source row
-            // On a periodic plane, row src is row src − n·nv seen n periods p2 away; an oblique
-            // view has no periods, only its margin of rows beyond the edges.
-            std::int64_t n = 0;
-            std::size_t bucket = 0;
-            if (g.periodic_plane) {
-              n = floor_div(src, g.nv);
-              bucket = static_cast<std::size_t>(src - n * g.nv);
-            } else {
-              if (src < -offset || src > g.nv - 1 + offset) continue;
-              bucket = static_cast<std::size_t>(src + offset);
-            }
-            for (std::size_t o = start[bucket]; o < start[bucket + 1]; ++o) {
-              const Image& im = images[order[o]];
-              if (sigma == 0.0) {
-                auto col = static_cast<std::int64_t>(std::floor(im.u / g.pixel_u));
-                if (g.periodic_plane) {
-                  col = std::min<std::int64_t>(g.nu - 1, col);
-                } else if (col < 0 || col >= g.nu || src < 0 || src >= g.nv) {
-                  continue;
-                }
-                wrow[col] += im.w;
-                if (vrow) vrow[col] += im.wp;
+        const auto l0 = static_cast<std::int64_t>(row_begin);
+        const auto l1 = static_cast<std::int64_t>(row_end);
+        const auto nu = static_cast<std::size_t>(g.nu);
+        for (std::int64_t src = l0 - reach_v; src < l1 + reach_v; ++src) {  // unwrapped
+          // On a periodic plane, row src is row src − n·nv seen n periods p2 away; a finite view
+          // has no periods, only its margin of rows beyond the edges.
+          std::int64_t n = 0;
+          std::size_t bucket = 0;
+          if (g.periodic_plane) {
+            n = floor_div(src, g.nv);
+            bucket = static_cast<std::size_t>(src - n * g.nv);
+          } else {
+            if (src < -offset || src > g.nv - 1 + offset) continue;
+            bucket = static_cast<std::size_t>(src + offset);
+          }
+          // The output rows of this block that images in row src reach.
+          const std::int64_t r0 = std::max(l0, src - reach_v);
+          const std::int64_t r1 = std::min(l1, src + reach_v + 1);
+          for (std::size_t o = start[bucket]; o < start[bucket + 1]; ++o) {
+            const Image& im = images[order[o]];
+            if (sigma == 0.0) {
+              // Only the image's own row, inside the map.
+              if (src < l0 || src >= l1) continue;
+              auto col = static_cast<std::int64_t>(std::floor(im.u / g.pixel_u));
+              if (g.periodic_plane) {
+                col = std::min<std::int64_t>(g.nu - 1, col);
+              } else if (col < 0 || col >= g.nu) {
                 continue;
               }
-              // The image as seen from this row (shifted by n periods p2). Its probe is cut at
-              // `cut` from the centre in u and in v (symmetric, so the centroid stays exact) and
-              // renormalised to deposit exactly w.
-              const double uc = im.u + static_cast<double>(n) * g.shear;
-              const double vc = im.v + static_cast<double>(n) * g.length_v;
+              const std::size_t at =
+                  static_cast<std::size_t>(src) * nu + static_cast<std::size_t>(col);
+              out.weight[at] += im.w;
+              if (values) out.value[at] += im.wp;
+              continue;
+            }
+            // The image as seen from these rows (shifted by n periods p2). Its probe is cut at
+            // `cut` from the centre in u and in v (symmetric, so the centroid stays exact) and
+            // renormalised to deposit exactly w.
+            const double uc = im.u + static_cast<double>(n) * g.shear;
+            const double vc = im.v + static_cast<double>(n) * g.length_v;
+            const auto first = static_cast<std::int64_t>(std::floor((uc - cut) / g.pixel_u));
+            const auto last = static_cast<std::int64_t>(std::floor((uc + cut) / g.pixel_u));
+            const auto ncols = static_cast<std::size_t>(last - first + 1);
+            wu.resize(ncols);
+            for (std::size_t c = 0; c < ncols; ++c) {
+              const double x0 =
+                  static_cast<double>(first + static_cast<std::int64_t>(c)) * g.pixel_u;
+              wu[c] = clipped_mass(x0, x0 + g.pixel_u, uc, sigma, cut);
+            }
+            for (std::int64_t l = r0; l < r1; ++l) {
               const double y0 = static_cast<double>(l) * g.pixel_v;
               const double fv = clipped_mass(y0, y0 + g.pixel_v, vc, sigma, cut) / full;
               if (fv == 0.0) continue;
-              const auto first = static_cast<std::int64_t>(std::floor((uc - cut) / g.pixel_u));
-              const auto last = static_cast<std::int64_t>(std::floor((uc + cut) / g.pixel_u));
-              const auto ncols = static_cast<std::size_t>(last - first + 1);
-              wu.resize(ncols);
-              for (std::size_t c = 0; c < ncols; ++c) {
-                const double x0 =
-                    static_cast<double>(first + static_cast<std::int64_t>(c)) * g.pixel_u;
-                wu[c] = clipped_mass(x0, x0 + g.pixel_u, uc, sigma, cut);
-              }
               const double fw = im.w * fv / full;
               const double fp = im.wp * fv / full;
+              double* wrow = out.weight.data() + static_cast<std::size_t>(l) * nu;
+              double* vrow = values ? out.value.data() + static_cast<std::size_t>(l) * nu : nullptr;
               for (std::size_t c = 0; c < ncols; ++c) {
                 if (wu[c] == 0.0) continue;
                 std::int64_t col = first + static_cast<std::int64_t>(c);
@@ -433,7 +447,7 @@ ProjectedMap project(const Box& box, const std::vector<Vec3>& positions,
           }
         }
       },
-      4);
+      static_cast<std::size_t>(kBlockRows));
   return out;
 }
 
