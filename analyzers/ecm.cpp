@@ -3,13 +3,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <Eigen/LU>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
+#include "engine/displacement.hpp"
 #include "engine/ecm.hpp"
 #include "engine/errors.hpp"
 #include "engine/registry.hpp"
@@ -194,13 +193,7 @@ void EcmAnalyzer::consume(const FrameInfo& info, FrameResult& result) {
       }
       if (!images_) {
         // Minimum-image stepping from the previous frame (atoms move less than half a cell).
-        const Mat3 hinv = h.inverse();
-        const std::vector<Vec3>& prev = positions_.back();
-        for (std::size_t i = 0; i < n; ++i) {
-          Vec3 s = hinv * (r[i] - prev[i]);
-          for (int a = 0; a < 3; ++a) s[a] -= std::round(s[a]);
-          r[i] = prev[i] + h * s;
-        }
+        step_unwrap(h, positions_.back(), r);
       }
     }
     positions_.push_back(std::move(r));
@@ -228,13 +221,12 @@ std::optional<FrameResult> EcmAnalyzer::finish() {
         "lags in the window, below the number of frames (and the run should span many τ)",
         label(), frames, params_.lag_from, lag_to));
   }
-  return params_.map ? finish_map() : finish_q();
+  return params_.map ? finish_map(lag_to) : finish_q(lag_to);
 }
 
-std::optional<FrameResult> EcmAnalyzer::finish_map() {
+std::optional<FrameResult> EcmAnalyzer::finish_map(int lag_to) {
   const std::size_t frames = timesteps_.size();
   const std::size_t pixels = stack_.size() / frames;
-  const int lag_to = params_.lag_to > 0 ? params_.lag_to : static_cast<int>(frames / 4);
   const auto [dt, unit] = frame_time();
   ecm::KwwMaps maps = ecm::fit_g2_stack(stack_, pixels, params_.lag_from, lag_to, dt);
   std::size_t ok = 0, failed = 0, outside = 0;
@@ -305,9 +297,8 @@ std::optional<FrameResult> EcmAnalyzer::finish_map() {
   return out;
 }
 
-std::optional<FrameResult> EcmAnalyzer::finish_q() {
+std::optional<FrameResult> EcmAnalyzer::finish_q(int lag_to) {
   const std::size_t frames = positions_.size();
-  const int lag_to = params_.lag_to > 0 ? params_.lag_to : static_cast<int>(frames / 4);
   const auto [dt, unit] = frame_time();
   // Remove the drift of the mean position frame by frame.
   const std::size_t n = ids_.size();

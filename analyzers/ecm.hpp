@@ -35,8 +35,9 @@ class EcmAnalyzer : public Analyzer {
   std::optional<FrameResult> finish() override;
 
  private:
-  std::optional<FrameResult> finish_map();
-  std::optional<FrameResult> finish_q();
+  // The two modes, with the last lag of the fit window that finish() checked.
+  std::optional<FrameResult> finish_map(int lag_to);
+  std::optional<FrameResult> finish_q(int lag_to);
   // The time of one frame and its unit: uniform timestep spacing gives timesteps (or ps).
   std::pair<double, std::string> frame_time() const;
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/displacement.hpp"
 #include "engine/errors.hpp"
 #include "engine/parallel.hpp"
 #include "engine/registry.hpp"
@@ -222,12 +223,7 @@ void TrajectoryMsd::fold(const FrameInfo& info, FrameResult& result) {
     // frame (valid while atoms move less than half a cell between frames).
     unwrap_used_ = "minimum-image stepping";
     if (!previous_.empty()) {
-      const Mat3 hinv = h.inverse();
-      for (std::size_t i = 0; i < n; ++i) {
-        Vec3 s = hinv * (r[i] - previous_[i]);
-        for (int a = 0; a < 3; ++a) s[a] -= std::round(s[a]);
-        r[i] = previous_[i] + h * s;
-      }
+      step_unwrap(h, previous_, r);
     }
     previous_ = r;
   } else {

@@ -1,12 +1,27 @@
 #pragma once
 // Per-atom displacements between a reference and the current frame, and the cell matrices that
 // turn reduced (fractional) separations into Cartesian ones under each affine mapping.
+#include <Eigen/LU>
+
+#include <cmath>
 #include <vector>
 
 #include "engine/frame.hpp"
 #include "engine/reference.hpp"
 
 namespace mgs {
+
+// Minimum-image stepping along a trajectory: each r[i] (wrapped) becomes previous[i] plus the
+// shortest periodic step to it in the cell h (columns a, b, c), so a sequence of frames follows
+// atoms continuously while they move less than half a cell between frames.
+inline void step_unwrap(const Mat3& h, const std::vector<Vec3>& previous, std::vector<Vec3>& r) {
+  const Mat3 hinv = h.inverse();
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    Vec3 s = hinv * (r[i] - previous[i]);
+    for (int a = 0; a < 3; ++a) s[a] -= std::round(s[a]);
+    r[i] = previous[i] + h * s;
+  }
+}
 
 // ds_i = s_i(current) - s_i(reference) in reduced coordinates of each frame's own cell. With
 // MinimumImage, each periodic component is brought into [-0.5, 0.5) (an affine cell deformation

@@ -6,12 +6,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 
 #include "engine/cli/progress.hpp"
@@ -165,14 +163,6 @@ int command_info_data(const std::string& file) {
   return 0;
 }
 
-// A map file (compare_maps' experimental input) by its name.
-bool is_map_file(const std::string& file) {
-  std::string ext = std::filesystem::path(file).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return ext == ".tif" || ext == ".tiff" || ext == ".png" || ext == ".pgm" || ext == ".npy";
-}
-
 int command_info_map(const std::string& file) {
   const Map2D map = io::read_map(file);
   const mapstats::Moments m = mapstats::moments(map.values);
@@ -191,7 +181,7 @@ int command_info_map(const std::string& file) {
 }
 
 int command_info(const std::string& file) {
-  if (is_map_file(file)) return command_info_map(file);
+  if (io::has_image_map_extension(file)) return command_info_map(file);
   if (io::is_data_file(file)) return command_info_data(file);
   const io::DumpIndex index(file);
   const auto& frames = index.frames();

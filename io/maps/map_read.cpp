@@ -78,6 +78,11 @@ std::string read_bytes(const std::string& path) {
 
 }  // namespace
 
+bool has_image_map_extension(const std::string& path) {
+  const Format f = from_extension(path);
+  return f != Format::Unknown && f != Format::Csv;
+}
+
 Map2D read_map(const std::string& path, const MapReadOptions& options) {
   if (options.pixel_size && !(std::isfinite(*options.pixel_size) && *options.pixel_size > 0.0)) {
     throw InputError(

@@ -16,6 +16,10 @@ namespace mgs::io {
 // Throws InputError naming the file and what was expected; never reads beyond the data.
 Map2D read_map(const std::string& path, const MapReadOptions& options = {});
 
+// Whether the name is that of an image map (.tif, .tiff, .png, .pgm, .npy, any case): for the CLI
+// to tell a map from a trajectory. CSV and text names are not counted (dumps may be .txt).
+bool has_image_map_extension(const std::string& path);
+
 // The MapLoader analyzers get through the RunContext.
 MapLoader map_loader();
 
