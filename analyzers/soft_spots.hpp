@@ -15,14 +15,19 @@ namespace mgs::analyzers {
 // k_B in eV/K (CODATA 2018, exact).
 inline constexpr double kBoltzmannEvPerK = 8.617333262e-5;
 
+// auto: every mode densely up to this many atoms, filtered block Lanczos beyond.
+inline constexpr std::size_t kDenseAtoms = 500;
+
 struct SoftSpotParams {
   double fraction = 0.01;      // of the 3N − 3 nonzero modes (used when modes == 0)
   std::size_t modes = 0;       // explicit count
   double top_fraction = 0.05;  // atoms flagged as soft spots
   double temperature = 300.0;  // K, for the harmonic MSD
   bool harmonic_msd = true;
-  std::string solver = "auto";  // auto, dense, shift_invert
-  double max_force = 1e-5;      // eV/Å: refuse modes above this unless minimising
+  std::string solver = "auto";  // auto, dense, lanczos, shift_invert
+  int lanczos_degree = 0;       // 0: automatic
+  std::size_t lanczos_block = 0;
+  double max_force = 1e-5;  // eV/Å: refuse modes above this unless minimising
   bool minimize = false;
   int minimize_steps = 20000;
   std::size_t vdos_bins = 100;

@@ -46,6 +46,9 @@ class EamPotential : public Potential {
   std::string describe() const override;
   ForceResult compute(const Frame& frame, const NeighborList& neighbors) const override;
   SparseHessian hessian(const Frame& frame, const NeighborList& neighbors) const override;
+  // Factored: the blocks within the cutoff plus the density gradients and F''(ρ).
+  HessianOperator hessian_operator(const Frame& frame,
+                                   const NeighborList& neighbors) const override;
 
   // The embedding function of atom type t and the splines of the pair (ti, tj); for the Hessian.
   const LammpsSpline& embedding(int type) const;

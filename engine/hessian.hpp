@@ -36,6 +36,9 @@ class SparseHessian {
   std::size_t row_end(std::size_t i) const { return offsets_[i + 1]; }
   std::uint32_t column(std::size_t k) const { return columns_[k]; }
   const Mat3& block(std::size_t k) const { return blocks_[k]; }
+  // Raw rows for kernels: row i is [row_begin(i), row_end(i)) of both.
+  const std::uint32_t* columns_data() const { return columns_.data(); }
+  const Mat3* blocks_data() const { return blocks_.data(); }
   // Block (i, j), zero when absent.
   Mat3 at(std::size_t i, std::size_t j) const;
 

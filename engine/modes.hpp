@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/hessian.hpp"
+#include "engine/hessian_operator.hpp"
 
 namespace mgs {
 
@@ -18,7 +19,7 @@ inline constexpr double kThzPerSqrtEigenvalue = 15.633302;
 
 // Dense: every mode. ShiftInvert: the lowest modes, factorising densely up to kDenseFactorAtoms
 // atoms and sparsely beyond; ShiftInvertSparse always sparsely (for tests and benchmarks).
-enum class ModeSolver { Dense, ShiftInvert, ShiftInvertSparse };
+enum class ModeSolver { Dense, ShiftInvert, ShiftInvertSparse, Lanczos };
 
 // Up to this many atoms D − σI is factorised as a dense matrix, in place (72 N² bytes: 4.6 GB at
 // 8000 atoms); beyond it with a sparse LDLᵀ, which the 2 r_c reach of EAM Hessian blocks fills in
@@ -39,6 +40,29 @@ struct Modes {
 // ShiftInvert throws ComputeError when Lanczos does not converge.
 Modes lowest_modes(const SparseHessian& hessian, const std::vector<double>& atom_mass,
                    std::size_t count, ModeSolver solver);
+
+// The factorisation-free path for large systems (engine/modes_lanczos.cpp): thick-restart block
+// Lanczos on a Chebyshev polynomial of D that magnifies [λ_min, cut] and damps [cut, λ_max], with
+// `cut` placed above the wanted modes by a stochastic estimate of the eigenvalue count (kernel
+// polynomial method), then a Rayleigh–Ritz step with D itself. Only products with the operator:
+// memory O(N · modes), no factorisation. 0 = chosen automatically.
+struct LanczosSettings {
+  Eigen::Index block = 0;    // vectors per block
+  int degree = 0;            // of the filter polynomial
+  double cut = 0.0;          // upper end of the magnified interval (eV/(Å²·amu))
+  double tolerance = 1e-10;  // residual |D e − λ e| relative to λ_max
+};
+struct LanczosReport {
+  double cut = 0.0, lambda_max_bound = 0.0;
+  int degree = 0;  // 0: no filter, every mode densely (a system too small for a Krylov basis)
+  Eigen::Index block = 0, basis = 0;
+  int restarts = 0;
+  std::size_t products = 0;   // products with D, counted in vectors
+  double max_residual = 0.0;  // max |D e − λ e| / λ_max bound
+};
+Modes lowest_modes(const HessianOperator& op, const std::vector<double>& atom_mass,
+                   std::size_t count, const LanczosSettings& settings = {},
+                   LanczosReport* report = nullptr);
 
 // Per atom w_i = Σ_{l>3} |e_li|² / λ_l (translations excluded), the diagonal of the
 // pseudo-inverse of D, so that the classical harmonic MSD is k_B T w_i / m_i (SCIENCE.md §6b).

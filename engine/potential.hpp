@@ -12,6 +12,7 @@
 
 #include "engine/frame.hpp"
 #include "engine/hessian.hpp"
+#include "engine/hessian_operator.hpp"
 #include "engine/neighbor_list.hpp"
 
 namespace mgs {
@@ -51,6 +52,12 @@ class Potential {
   virtual ForceResult compute(const Frame& frame, const NeighborList& neighbors) const = 0;
   // The analytic Hessian on the same list (blocks reach twice the cutoff for EAM).
   virtual SparseHessian hessian(const Frame& frame, const NeighborList& neighbors) const = 0;
+  // The same Hessian as an operator for factorisation-free eigensolvers: the assembled matrix
+  // for pair potentials, kept factored where that is cheaper (EAM).
+  virtual HessianOperator hessian_operator(const Frame& frame,
+                                           const NeighborList& neighbors) const {
+    return HessianOperator(hessian(frame, neighbors));
+  }
 };
 
 // What the run file says about a potential: the "style", "file" and "elements" keys shared by

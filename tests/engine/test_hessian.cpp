@@ -10,6 +10,8 @@
 #include <cmath>
 #include <random>
 
+#include <tbb/global_control.h>
+
 #include "engine/cell_list.hpp"
 #include "engine/minimize.hpp"
 #include "engine/modes.hpp"
@@ -109,6 +111,28 @@ void check_symmetry_and_sum_rule(const SparseHessian& H) {
   CHECK(asr < 1e-11 * scale);
 }
 
+// A small stand-in for a glass (so that the checks also run under the sanitizers): FCC sites at
+// the glass's atomic volume (17 Å^3), 36 % Zr at random, every atom displaced by up to 0.4 Å and
+// relaxed to the nearest minimum. The modes are as irregular as a glass's.
+Frame relaxed_alloy(const Potential& pot) {
+  Frame f = test::cubic_lattice("fcc", 4.1, 4);  // 256 atoms
+  std::mt19937 rng(20261201);
+  std::uniform_real_distribution<double> u(-0.4, 0.4);
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    f.type[i] = rng() % 100 < 36 ? 2 : 1;
+    f.pos[i] += Vec3(u(rng), u(rng), u(rng));
+  }
+  const MinimizeResult relaxed = fire_minimize(f, pot, masses_of(f, pot), 1e-5, 100000);
+  REQUIRE(relaxed.converged);
+  return f;
+}
+
+// Every eigenvalue of D, by Eigen's dense solver.
+Eigen::VectorXd all_eigenvalues(const SparseHessian& H, const std::vector<double>& mass) {
+  const Eigen::MatrixXd D = Eigen::MatrixXd(H.dynamical_matrix(mass, false));
+  return Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(D, Eigen::EigenvaluesOnly).eigenvalues();
+}
+
 }  // namespace
 
 TEST_CASE("Hessian: EAM equals finite differences of the forces, symmetric, acoustic sum rule",
@@ -175,20 +199,9 @@ TEST_CASE("Modes: participation ratio of a plane wave and of a single-atom mode"
 
 TEST_CASE("Modes: dense and shift-invert agree on the lowest modes of a disordered alloy",
           "[modes]") {
-  // A small stand-in for a glass (so that the check also runs under the sanitizers): FCC sites
-  // at the glass's atomic volume (17 Å^3), 36 % Zr at random, every atom displaced by up to
-  // 0.4 Å and relaxed to the nearest minimum. The modes are as irregular as a glass's.
-  Frame f = test::cubic_lattice("fcc", 4.1, 4);  // 256 atoms
-  std::mt19937 rng(20261201);
-  std::uniform_real_distribution<double> u(-0.4, 0.4);
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    f.type[i] = rng() % 100 < 36 ? 2 : 1;
-    f.pos[i] += Vec3(u(rng), u(rng), u(rng));
-  }
   const auto pot = cuzr();
+  const Frame f = relaxed_alloy(*pot);
   const auto mass = masses_of(f, *pot);
-  const MinimizeResult relaxed = fire_minimize(f, *pot, mass, 1e-5, 100000);
-  REQUIRE(relaxed.converged);
   const SparseHessian H = pot->hessian(f, neighbors_of(f, pot->cutoff()));
   const std::size_t k = 24;
   // The sparse LDLT factorisation (what large systems use) and the dense one (small systems).
@@ -215,4 +228,132 @@ TEST_CASE("Modes: dense and shift-invert agree on the lowest modes of a disorder
     CHECK(e.norm() == Approx(1.0).epsilon(1e-12));
     CHECK((Ds * e - sparse.eigenvalues[l] * e).norm() < 1e-8 * all[all.size() - 1]);
   }
+}
+
+TEST_CASE("Hessian operator: products equal the assembled dynamical matrix (EAM factored, LJ)",
+          "[hessian][modes]") {
+  const auto eam = cuzr();
+  const Frame f = relaxed_alloy(*eam);
+  const auto lj = potential({{"style", "lj/cut"},
+                             {"lj",
+                              {{"cutoff", 6.0},
+                               {"pair_coeff",
+                                {{{"types", {1, 1}}, {"epsilon", 0.10}, {"sigma", 2.3}},
+                                 {{"types", {2, 2}}, {"epsilon", 0.15}, {"sigma", 2.8}}}}}}});
+  const auto mass = masses_of(f, *eam);  // LJ has no masses of its own
+  for (const Potential* pot : {eam.get(), lj.get()}) {
+    const NeighborList nl = neighbors_of(f, pot->cutoff());
+    const HessianOperator op = pot->hessian_operator(f, nl);
+    // The assembled matrix: every block within 2 r_c, built by another code path.
+    const Eigen::SparseMatrix<double> D = pot->hessian(f, nl).dynamical_matrix(mass, false);
+    std::vector<double> s(f.size());
+    for (std::size_t i = 0; i < f.size(); ++i) s[i] = 1.0 / std::sqrt(mass[i]);
+    // Widths below, at and across the kernels' 8-column tiles.
+    for (Eigen::Index b : {1, 5, 8, 13, 16}) {
+      const Eigen::MatrixXd x = Eigen::MatrixXd::Random(D.rows(), b);
+      RowBlock y;
+      op.apply(s, x, y);
+      const Eigen::MatrixXd ref = D * x;
+      INFO(pot->describe() << ", " << b << " vectors");
+      CHECK((Eigen::MatrixXd(y) - ref).norm() < 1e-13 * ref.norm());
+    }
+    // Gershgorin's bound lies above the largest eigenvalue, and not absurdly far.
+    const Eigen::VectorXd all = all_eigenvalues(pot->hessian(f, nl), mass);
+    CHECK(op.gershgorin_bound(s) >= all[all.size() - 1]);
+    CHECK(op.gershgorin_bound(s) < 10 * all[all.size() - 1]);
+  }
+}
+
+TEST_CASE("Modes: filtered block Lanczos agrees with the dense solver, on any thread count",
+          "[modes]") {
+  const auto pot = cuzr();
+  const Frame f = relaxed_alloy(*pot);
+  const auto mass = masses_of(f, *pot);
+  const NeighborList nl = neighbors_of(f, pot->cutoff());
+  const HessianOperator op = pot->hessian_operator(f, nl);
+  const Eigen::VectorXd all = all_eigenvalues(pot->hessian(f, nl), mass);
+  const double top = all[all.size() - 1];
+  const Eigen::SparseMatrix<double> D = pot->hessian(f, nl).dynamical_matrix(mass, false);
+  const std::size_t k = 24;
+  LanczosReport rep;
+  const Modes m = lowest_modes(op, mass, k, {}, &rep);
+  INFO("cut " << rep.cut << ", degree " << rep.degree << ", λmax estimate " << rep.lambda_max_bound
+              << " (true " << top << ")");
+  CHECK(rep.degree > 0);  // the Krylov path, not the small-system fallback
+  REQUIRE(m.eigenvalues.size() == k);
+  CHECK(m.imaginary == 0);
+  for (double t : m.translational) CHECK(std::abs(t) < 1e-12 * top);
+  for (std::size_t l = 0; l < k; ++l) {
+    CHECK(m.eigenvalues[l] == Approx(all[static_cast<Eigen::Index>(l + 3)]).epsilon(1e-10));
+    const Eigen::VectorXd e = m.vectors.col(static_cast<Eigen::Index>(l));
+    CHECK(e.norm() == Approx(1.0).epsilon(1e-12));
+    CHECK((D * e - m.eigenvalues[l] * e).norm() < 1e-9 * top);
+  }
+  CHECK(rep.lambda_max_bound >= top);
+  // The same bits with one thread.
+  Modes one;
+  {
+    tbb::global_control single(tbb::global_control::max_allowed_parallelism, 1);
+    one = lowest_modes(op, mass, k);
+  }
+  CHECK(one.eigenvalues == m.eigenvalues);
+  CHECK((one.vectors - m.vectors).cwiseAbs().maxCoeff() == 0.0);
+  // Too many modes for a Krylov basis of this 768-dimensional system: every mode, densely.
+  const Modes many = lowest_modes(op, mass, 300, {}, &rep);
+  CHECK(rep.degree == 0);
+  REQUIRE(many.eigenvalues.size() == 300);
+  for (std::size_t l = 0; l < 300; ++l)
+    CHECK(many.eigenvalues[l] == Approx(all[static_cast<Eigen::Index>(l + 3)]).epsilon(1e-10));
+}
+
+TEST_CASE("Modes: block Lanczos finds every copy of the degenerate modes of a crystal", "[modes]") {
+  const Frame f = test::cubic_lattice("fcc", 3.639, 4);  // 256 Cu atoms
+  const auto pot = potential({{"file", kCuZr}, {"elements", {"Cu"}}});
+  const auto mass = masses_of(f, *pot);
+  const NeighborList nl = neighbors_of(f, pot->cutoff());
+  const Eigen::VectorXd all = all_eigenvalues(pot->hessian(f, nl), mass);
+  // The lowest modes of the 4x4x4 supercell are plane waves along the cubic stars of wave
+  // vectors: each frequency 6-, 12- or 24-fold.
+  const std::size_t k = 30;
+  LanczosReport rep;
+  const Modes m = lowest_modes(pot->hessian_operator(f, nl), mass, k, {}, &rep);
+  CHECK(rep.degree > 0);
+  std::size_t largest_multiplicity = 0;
+  for (std::size_t l = 0; l < k;) {
+    std::size_t e = l;
+    while (e < k && all[static_cast<Eigen::Index>(e + 3)] - all[static_cast<Eigen::Index>(l + 3)] <
+                        1e-8 * all[all.size() - 1])
+      ++e;
+    largest_multiplicity = std::max(largest_multiplicity, e - l);
+    l = e;
+  }
+  CHECK(largest_multiplicity >= 6);
+  for (std::size_t l = 0; l < k; ++l)
+    CHECK(m.eigenvalues[l] == Approx(all[static_cast<Eigen::Index>(l + 3)]).epsilon(1e-9));
+}
+
+TEST_CASE("Modes: Lanczos, shift-invert and dense agree on the 2000-atom glass", "[modes][slow]") {
+  const Frame f = io::read_lammps_data(test::shared_data("cuzr2k_IS.data").string()).frame;
+  const auto pot = cuzr();
+  const auto mass = masses_of(f, *pot);
+  const NeighborList nl = neighbors_of(f, pot->cutoff());
+  const SparseHessian H = pot->hessian(f, nl);
+  const std::size_t k = 60;  // 1 %
+  const Modes lanczos = lowest_modes(pot->hessian_operator(f, nl), mass, k);
+  const Modes shift_invert = lowest_modes(H, mass, k, ModeSolver::ShiftInvert);
+  const Eigen::VectorXd all = all_eigenvalues(H, mass);
+  CHECK(lanczos.imaginary == 0);
+  for (std::size_t l = 0; l < k; ++l) {
+    CHECK(lanczos.eigenvalues[l] == Approx(all[static_cast<Eigen::Index>(l + 3)]).epsilon(1e-8));
+    CHECK(lanczos.eigenvalues[l] == Approx(shift_invert.eigenvalues[l]).epsilon(1e-8));
+  }
+  // The participation in the 60 modes is a property of their subspace: the same on both paths.
+  Eigen::VectorXd pl = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(f.size()));
+  Eigen::VectorXd ps = pl;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const auto r = static_cast<Eigen::Index>(3 * i);
+    pl[static_cast<Eigen::Index>(i)] = lanczos.vectors.middleRows(r, 3).squaredNorm();
+    ps[static_cast<Eigen::Index>(i)] = shift_invert.vectors.middleRows(r, 3).squaredNorm();
+  }
+  CHECK((pl - ps).cwiseAbs().maxCoeff() < 1e-8 * pl.maxCoeff());
 }
