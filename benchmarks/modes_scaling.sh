@@ -5,13 +5,13 @@
 # reported instead of hanging the machine.
 #
 # Usage: benchmarks/modes_scaling.sh [SIZE ...]
-#   SIZE  2k    the shared 2000-atom inherent structure (replicate 1 1 1)   dense factor
-#         4k    4,000 atoms   (replicate 2 1 1)                               dense factor
-#         8k    8,000 atoms   (replicate 2 2 1)                               sparse LDLT
-#         16k   16,000 atoms  (replicate 2 2 2)                               sparse LDLT
-#         128k  128,000 atoms (replicate 4 4 4)                               sparse LDLT
+#   SIZE  2k    the shared 2000-atom inherent structure (replicate 1 1 1)
+#         4k    4,000 atoms   (replicate 2 1 1)
+#         8k    8,000 atoms   (replicate 2 2 1)
+#         16k   16,000 atoms  (replicate 2 2 2)
+#         32k   32,000 atoms  (replicate 4 2 2)
+#         128k  128,000 atoms (replicate 4 4 4)
 #         default: 2k 4k 8k 16k. Sizes may also be given as one quoted list ("2k 4k").
-#         (dense / sparse: how shift-invert factorises D − σI, kDenseFactorAtoms = 5000)
 #
 # Environment (all optional):
 #   SHARED     the project's shared folder            (default: <repo>/../shared)
@@ -24,9 +24,11 @@
 #   TIMEOUT    wall-time limit per run, seconds        (default: 900)
 #   MAX_RSS_GB the watchdog kills a run whose resident memory passes this (default: 12)
 #   FRACTION   soft_spots "fraction" of the 3N modes   (default: 0.01)
+#   MODES      soft_spots "modes": a fixed number of modes instead of FRACTION (default: unset)
 #   HARMONIC_MSD  true adds the harmonic MSD (3N sparse solves beyond 5000 atoms; default: false)
-#   SOLVER     soft_spots "solver": auto or shift_invert (default: shift_invert; auto is the same
-#              above 500 atoms)
+#   SOLVER     soft_spots "solver": lanczos (filtered block Lanczos on the factored Hessian) or
+#              shift_invert (dense factor up to 8000 atoms, sparse LDLT beyond) (default: lanczos;
+#              auto is the same above 500 atoms)
 #   POTENTIAL_ONLY  1 also times the potential analyzer alone on each size (read + neighbor
 #              list + EAM energies/forces: the part of soft_spots that is not the Hessian/modes)
 #
@@ -50,7 +52,8 @@ TIMEOUT=${TIMEOUT:-900}
 MAX_RSS_GB=${MAX_RSS_GB:-12}
 FRACTION=${FRACTION:-0.01}
 HARMONIC_MSD=${HARMONIC_MSD:-false}
-SOLVER=${SOLVER:-shift_invert}
+SOLVER=${SOLVER:-lanczos}
+MODES=${MODES:-}
 POTENTIAL_ONLY=${POTENTIAL_ONLY:-0}
 BUILD_DIR=${BUILD_DIR:-/tmp/mgscope_bench_build}
 EAM=${EAM:-/usr/share/lammps/potentials/CuZr_mm.eam.fs}
@@ -66,18 +69,19 @@ while [ $# -gt 0 ]; do
   case "$1" in -h|--help) usage; exit 0 ;; esac
   for tok in ${1//,/ }; do
     case "$tok" in
-      2k|4k|8k|16k|128k) SIZES+=("$tok") ;;
-      *) die "unknown size '$tok' (sizes: 2k 4k 8k 16k 128k)" ;;
+      2k|4k|8k|16k|32k|128k) SIZES+=("$tok") ;;
+      *) die "unknown size '$tok' (sizes: 2k 4k 8k 16k 32k 128k)" ;;
     esac
   done
   shift
 done
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(2k 4k 8k 16k)
 case "$HARMONIC_MSD" in true|false) ;; *) die "HARMONIC_MSD must be true or false" ;; esac
-case "$SOLVER" in auto|shift_invert) ;; *) die "SOLVER must be auto or shift_invert" ;; esac
+case "$SOLVER" in auto|lanczos|shift_invert) ;; *) die "SOLVER must be auto, lanczos or shift_invert" ;; esac
+case "$MODES" in ''|[1-9]*) ;; *) die "MODES must be a positive integer" ;; esac
 
 replicate_of() {
-  case $1 in 2k) echo "1 1 1" ;; 4k) echo "2 1 1" ;; 8k) echo "2 2 1" ;; 16k) echo "2 2 2" ;; 128k) echo "4 4 4" ;; esac
+  case $1 in 2k) echo "1 1 1" ;; 4k) echo "2 1 1" ;; 8k) echo "2 2 1" ;; 16k) echo "2 2 2" ;; 32k) echo "4 2 2" ;; 128k) echo "4 4 4" ;; esac
 }
 
 # ---------------------------------------------------------------- tools
@@ -105,7 +109,7 @@ if [ -z "${WORK:-}" ]; then WORK=$(mktemp -d /tmp/mgscope_modes.XXXXXX); fi
 mkdir -p "$WORK" "$DATA_DIR"
 WORK=$(cd "$WORK" && pwd)
 RUNS=$WORK/runs.csv
-echo "size,atoms,analyzer,threads,status,wall_s,peak_rss_kb,cpu_s,modes,lowest_THz" > "$RUNS"
+echo "size,atoms,analyzer,threads,status,wall_s,peak_rss_kb,cpu_s,modes,lowest_THz,products,degree" > "$RUNS"
 
 # ---------------------------------------------------------------- inputs
 # The replicas of the inherent structure, CG-minimised with the same potential (a periodic
@@ -175,10 +179,11 @@ run_one() {  # size n analyzer threads input dir
   local size=$1 n=$2 an=$3 t=$4 in=$5 dir=$6
   local tag=${an}_t$t
   local rf=$dir/$tag.json js=$dir/$tag.summary.json tf=$dir/$tag.time log=$dir/$tag.log rs=$dir/rss_$tag.tsv
-  local analyzer
+  local analyzer count="\"fraction\": $FRACTION"
+  [ -z "$MODES" ] || count="\"modes\": $MODES"
   if [ "$an" = soft_spots ]; then
     analyzer="{\"type\": \"soft_spots\", \"style\": \"eam/fs\", \"file\": \"$EAM\", \"elements\": [\"Cu\", \"Zr\"],
-       \"fraction\": $FRACTION, \"harmonic_msd\": $HARMONIC_MSD, \"solver\": \"$SOLVER\"}"
+       $count, \"harmonic_msd\": $HARMONIC_MSD, \"solver\": \"$SOLVER\"}"
   else
     analyzer="{\"type\": \"potential\", \"style\": \"eam/fs\", \"file\": \"$EAM\", \"elements\": [\"Cu\", \"Zr\"]}"
   fi
@@ -212,7 +217,7 @@ EOF
   done
   local rc=0
   wait "$pid" || rc=$?
-  local wall=$((SECONDS - start)) rss=$max cpu=$cpu_seen modes="" low=""
+  local wall=$((SECONDS - start)) rss=$max cpu=$cpu_seen modes="" low="" products="" degree=""
   if [ "$status" = ok ] && { [ $rc = 124 ] || [ $rc = 137 ]; }; then status=timeout; fi
   if [ "$status" = ok ] && [ $rc != 0 ]; then status="failed_rc$rc"; fi
   # a run killed by a limit keeps the watchdog's figures (time -v around timeout does not see them)
@@ -222,7 +227,7 @@ EOF
     cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.1f", u + s}' "$tf")
   fi
   if [ "$status" = ok ] && [ "$an" = soft_spots ] && [ -s "$js" ]; then
-    read -r modes low < <(python3 - "$js" <<'EOF'
+    read -r modes low products degree < <(python3 - "$js" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
 def find(o):
@@ -237,12 +242,14 @@ def find(o):
             if r: return r
 ss = find(d) or {}
 low = ss.get("lowest_frequency_THz")
-print(ss.get("modes_used", "-"), f"{low:.4f}" if low is not None else "-")
+lz = ss.get("lanczos", {})
+print(ss.get("modes_used", "-"), f"{low:.4f}" if low is not None else "-",
+      lz.get("operator_products", "-"), lz.get("filter_degree", "-"))
 EOF
 )
   fi
   [ "$status" = ok ] || { say "  $size $an $t thread(s): $status after ${wall} s, largest RSS seen $((rss / 1024)) MiB"; tail -n 5 "$log" >&2; }
-  echo "$size,$n,$an,$t,$status,$wall,$rss,$cpu,$modes,$low" >> "$RUNS"
+  echo "$size,$n,$an,$t,$status,$wall,$rss,$cpu,$modes,$low,$products,$degree" >> "$RUNS"
   [ "$status" != ok ] || say "  $size $an $t thread(s): ${wall} s (CPU ${cpu} s), $((rss / 1024)) MiB, $modes modes"
   [ "$status" = ok ]
 }
@@ -272,8 +279,8 @@ import csv, math, sys
 runs, rev, load0, load1, ncpu, tmax, gmax = sys.argv[1:8]
 rows = list(csv.DictReader(open(runs)))
 p = print
-p("| size | atoms | analyzer | threads | status | wall s | CPU s | peak RSS MiB | bytes/atom | modes | lowest THz |")
-p("|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|")
+p("| size | atoms | analyzer | threads | status | wall s | CPU s | peak RSS MiB | bytes/atom | modes | lowest THz | D products | filter degree |")
+p("|---|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     n, rss = int(r["atoms"]), int(r["peak_rss_kb"] or 0)
     st = r["status"] if r["status"] == "ok" else f"**{r['status']}**"
@@ -281,7 +288,7 @@ for r in rows:
     rs = f"{rss / 1024:.0f}" if r["status"] == "ok" else f">={rss / 1024:.0f}"
     cpu = r["cpu_s"] if r["status"] == "ok" else f">{r['cpu_s']}"
     p(f"| {r['size']} | {n:,} | {r['analyzer']} | {r['threads']} | {st} | {wall} | {cpu} | {rs} | "
-      f"{rss * 1024 / n:.0f} | {r['modes']} | {r['lowest_THz']} |")
+      f"{rss * 1024 / n:.0f} | {r['modes']} | {r['lowest_THz']} | {r['products']} | {r['degree']} |")
 p("")
 ok = [r for r in rows if r["analyzer"] == "soft_spots" and r["status"] == "ok"]
 for t in sorted({r["threads"] for r in ok}):

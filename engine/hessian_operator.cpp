@@ -124,10 +124,6 @@ HessianOperator::HessianOperator(SparseHessian pair, DensityGradients density)
   }
 }
 
-double HessianOperator::cost_per_vector() const {
-  return 9.0 * static_cast<double>(pair_.blocks()) + 6.0 * static_cast<double>(g_.atoms.size());
-}
-
 void HessianOperator::apply(const std::vector<double>& s, const RowBlock& x, RowBlock& y) const {
   const std::size_t n = atoms();
   const Eigen::Index b = x.cols();

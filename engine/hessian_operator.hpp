@@ -35,8 +35,6 @@ class HessianOperator {
   HessianOperator(SparseHessian pair, DensityGradients density);
 
   std::size_t atoms() const { return pair_.atoms(); }
-  // Multiply-adds of one product with one vector (for choosing block sizes and filter degrees).
-  double cost_per_vector() const;
   // Y = M^-1/2 H M^-1/2 X for `inv_sqrt_mass` = 1/√m_i per atom; X and Y are 3N × b.
   // Parallel over atoms, and the same bits on any number of threads.
   void apply(const std::vector<double>& inv_sqrt_mass, const RowBlock& x, RowBlock& y) const;
