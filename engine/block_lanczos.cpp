@@ -139,7 +139,9 @@ BlockLanczosResult block_lanczos_largest(const BlockOperator& op, Index n, const
     Index done = 0;
     while (done < nev && coupling.col(done).norm() <= options.tolerance * std::abs(theta[done]))
       ++done;
-    if (done == nev || result.restarts >= options.max_restarts) {
+    result.below_floor =
+        result.restarts >= options.floor_restarts && theta[nev - 1] < options.floor;
+    if (done == nev || result.restarts >= options.max_restarts || result.below_floor) {
       result.converged = done == nev;
       break;
     }

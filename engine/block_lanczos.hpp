@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 
 namespace mgs {
 
@@ -16,6 +17,10 @@ struct BlockLanczosOptions {
   Eigen::Index basis = 0;  // Krylov basis size before a restart; 0: max(2 wanted, wanted + 8 block)
   double tolerance = 1e-10;  // converged when |A y − θ y| ≤ tolerance · |θ|
   int max_restarts = 1000;
+  // Give up early when, after `floor_restarts` restarts, the wanted-th Ritz value is still below
+  // `floor` (for a filtered operator: the wanted eigenvalues are not where the filter magnifies).
+  double floor = -std::numeric_limits<double>::infinity();
+  int floor_restarts = 3;
   std::uint64_t seed = 20261201;  // start block (fixed: the result does not depend on threads)
 };
 
@@ -26,6 +31,7 @@ struct BlockLanczosResult {
   int restarts = 0;
   std::size_t products = 0;  // operator products, counted in vectors
   bool converged = false;
+  bool below_floor = false;  // stopped early by `floor`
 };
 
 // y = A x for a block x (n × b).

@@ -151,14 +151,11 @@ double largest_eigenvalue_estimate(const Dynamical& d, const MatrixXd& trans, do
   return std::min(gershgorin, 1.02 * top);
 }
 
-}  // namespace
-
-namespace {
-
 // One filtered Lanczos run with the spectrum taken to lie in [lo, hi] and the filter cut at
 // `rep.cut`; the eigenpairs of D on the converged subspace, ascending. Throws ComputeError when
-// the run does not converge, and returns the pairs anyway when the wanted modes reach above the
-// cut or above hi (the caller retries with wider bounds).
+// the run does not converge; returns nothing when the wanted modes are evidently above the cut,
+// and the pairs anyway when the caller's check may find them above the cut or above hi (it
+// retries with wider bounds).
 Eigen::VectorXd filtered_lanczos(const Dynamical& d, const MatrixXd& trans, Index nev, double hi,
                                  const LanczosSettings& settings, LanczosReport& rep, MatrixXd& z) {
   const double c = 0.5 * (rep.cut + hi), e = 0.5 * (hi - rep.cut);
@@ -180,8 +177,13 @@ Eigen::VectorXd filtered_lanczos(const Dynamical& d, const MatrixXd& trans, Inde
   opt.block = rep.block;
   opt.basis = rep.basis;
   opt.tolerance = settings.tolerance;
+  // |p| ≤ 1 above the cut: a wanted Ritz value still below 1 after a few restarts means the cut
+  // lies below the wanted modes, and Lanczos would crawl through the damped part of the spectrum.
+  opt.floor = 1.0;
+  opt.max_restarts = 200;
   const BlockLanczosResult lz = block_lanczos_largest(filter, trans.rows(), trans, opt);
   rep.restarts += lz.restarts;
+  if (lz.below_floor) return {};
   if (!lz.converged) {
     throw ComputeError(fmt::format(
         "block Lanczos did not converge for the lowest {} modes in {} restarts", nev, lz.restarts));
@@ -255,17 +257,19 @@ Modes lowest_modes(const HessianOperator& op, const std::vector<double>& mass, s
                                  : estimate_cut(d, trans, -0.01 * hi, hi, target, 200,
                                                 std::min<Index>(16, static_cast<Index>(n3) / 4));
       lambda = filtered_lanczos(d, trans, nev, hi, settings, rep, z);
-      const double top = lambda[nev - 1];
+      const double top = lambda.size() ? lambda[nev - 1] : rep.cut;  // empty: stopped early
       if (top < rep.cut) break;
-      if (attempt == 2) {
+      // Mode `count` above the cut: the filter did not separate the wanted modes, and the
+      // largest p(λ) need not be the lowest λ.
+      if (attempt == 2 || settings.cut > 0) {
         throw ComputeError(fmt::format(
             "Lanczos: mode {} (λ = {:.4g}) lies above the filter's cut ({:.4g}) after {} "
-            "attempts; give \"lanczos_cut\" above it",
+            "attempt(s): the eigenvalue count estimate placed the cut too low; use \"solver\": "
+            "\"shift_invert\" or \"dense\"",
             count, top, rep.cut, attempt + 1));
       }
       // An eigenvalue above hi (the estimate of λ_max was low) or the count estimate was low.
       if (top >= hi) hi = gershgorin;
-      if (settings.cut > 0) break;
       target *= 2.0;
     }
   }

@@ -298,6 +298,10 @@ TEST_CASE("Modes: filtered block Lanczos agrees with the dense solver, on any th
   }
   CHECK(one.eigenvalues == m.eigenvalues);
   CHECK((one.vectors - m.vectors).cwiseAbs().maxCoeff() == 0.0);
+  // A filter cut below the wanted modes cannot order them: refused, not returned.
+  LanczosSettings low_cut;
+  low_cut.cut = all[10];
+  CHECK_THROWS_AS(lowest_modes(op, mass, k, low_cut), ComputeError);
   // Too many modes for a Krylov basis of this 768-dimensional system: every mode, densely.
   const Modes many = lowest_modes(op, mass, 300, {}, &rep);
   CHECK(rep.degree == 0);
