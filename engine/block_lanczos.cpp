@@ -40,12 +40,15 @@ MatrixXd random_block(Index n, Index b, std::mt19937_64& rng) {
   return x;
 }
 
-// W = Q R with orthonormal Q (returned in W). Cholesky QR twice (parallel matrix products) when
-// W is well conditioned, Householder otherwise; columns of a rank-deficient W (the Krylov space
+// W = Q R with orthonormal Q (returned in W). `reference` is the largest column norm of W before
+// it was orthogonalised against the basis: what is left far below it is rounding noise, not a
+// new direction. Cholesky QR twice (parallel matrix products) when W is well conditioned and
+// well above that noise, Householder otherwise; columns of a rank-deficient W (the Krylov space
 // has closed) are replaced by random vectors orthogonal to the basis, with zero coupling.
-MatrixXd block_qr(MatrixXd& w, const MatrixXd& basis, Index s, const MatrixXd& deflate,
-                  std::mt19937_64& rng) {
+MatrixXd block_qr(MatrixXd& w, double reference, const MatrixXd& basis, Index s,
+                  const MatrixXd& deflate, std::mt19937_64& rng) {
   const Index b = w.cols();
+  const double noise = 1e-10 * reference;
   auto cholesky_pass = [&](MatrixXd& r) {
     const MatrixXd gram = inner(w, b, w);
     const Eigen::LLT<MatrixXd> llt(gram);
@@ -60,14 +63,14 @@ MatrixXd block_qr(MatrixXd& w, const MatrixXd& basis, Index s, const MatrixXd& d
   };
   MatrixXd r1, r2;
   const MatrixXd saved = w;
-  if (cholesky_pass(r1) && cholesky_pass(r2)) return r2 * r1;
+  if (w.colwise().norm().minCoeff() > 1e4 * noise && cholesky_pass(r1) && cholesky_pass(r2))
+    return r2 * r1;
   w = saved;
-  const double scale = w.colwise().norm().maxCoeff();
   Eigen::HouseholderQR<MatrixXd> qr(w);
   MatrixXd r = qr.matrixQR().topRows(b).triangularView<Eigen::Upper>();
   w = qr.householderQ() * MatrixXd::Identity(w.rows(), b);
   for (Index j = 0; j < b; ++j) {
-    if (std::abs(r(j, j)) > 1e-12 * std::max(scale, 1e-300)) continue;
+    if (std::abs(r(j, j)) > noise) continue;
     MatrixXd x = random_block(w.rows(), 1, rng);
     for (int pass = 0; pass < 2; ++pass) {
       orthogonalize(deflate, deflate.cols(), x);
@@ -103,7 +106,7 @@ BlockLanczosResult block_lanczos_largest(const BlockOperator& op, Index n, const
   {
     MatrixXd x = random_block(n, b, rng);
     orthogonalize(deflate, deflate.cols(), x);
-    block_qr(x, v, 0, deflate, rng);
+    block_qr(x, 1.0, v, 0, deflate, rng);
     v.leftCols(b) = x;
   }
   BlockLanczosResult result;
@@ -117,11 +120,12 @@ BlockLanczosResult block_lanczos_largest(const BlockOperator& op, Index n, const
       MatrixXd w;
       op(v.middleCols(j, b), w);
       result.products += static_cast<std::size_t>(b);
+      const double reference = w.colwise().norm().maxCoeff();
       orthogonalize(deflate, deflate.cols(), w);
       const MatrixXd c = orthogonalize(v, s, w);
       h.block(0, j, s, b) = c;
       h.block(j, 0, b, s) = c.transpose();
-      const MatrixXd r = block_qr(w, v, s, deflate, rng);
+      const MatrixXd r = block_qr(w, reference, v, s, deflate, rng);
       v.middleCols(s, b) = w;
       h.block(s, j, b, b) = r;
       h.block(j, s, b, b) = r.transpose();

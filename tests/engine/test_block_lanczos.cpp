@@ -78,3 +78,20 @@ TEST_CASE("block Lanczos: the largest eigenpairs of a dense symmetric matrix", "
   opt.basis = n;
   CHECK_THROWS_AS(block_lanczos_largest(op, n, MatrixXd(n, 0), opt), std::invalid_argument);
 }
+
+TEST_CASE("block Lanczos: an operator with three distinct eigenvalues closes its Krylov space",
+          "[lanczos]") {
+  // 200 copies each of 1, 0.5 and 0.1: a block of 4 spans at most 12 Krylov directions, after
+  // which new random directions keep the basis growing; the 10 largest are all 1.
+  const Index n = 600;
+  Eigen::VectorXd d(n);
+  for (Index i = 0; i < n; ++i) d[i] = i % 3 == 0 ? 1.0 : (i % 3 == 1 ? 0.5 : 0.1);
+  const BlockOperator op = [&](const MatrixXd& x, MatrixXd& y) { y = d.asDiagonal() * x; };
+  BlockLanczosOptions opt;
+  opt.wanted = 10;
+  opt.block = 4;
+  const BlockLanczosResult r = block_lanczos_largest(op, n, MatrixXd(n, 0), opt);
+  REQUIRE(r.converged);
+  for (Index l = 0; l < opt.wanted; ++l) CHECK(r.values[l] == Approx(1.0).epsilon(1e-12));
+  check_pairs(r, op, 1.0);
+}
