@@ -17,6 +17,7 @@ namespace {
 using Eigen::Index;
 using Eigen::MatrixXd;
 using tall::inner;
+using tall::random_block;
 using tall::rotate;
 using tall::subtract;
 
@@ -29,15 +30,6 @@ MatrixXd orthogonalize(const MatrixXd& a, Index s, MatrixXd& w) {
   const MatrixXd c2 = inner(a, s, w);
   subtract(a, s, c2, w);
   return c + c2;
-}
-
-MatrixXd random_block(Index n, Index b, std::mt19937_64& rng) {
-  MatrixXd x(n, b);
-  for (Index j = 0; j < b; ++j) {
-    for (Index i = 0; i < n; ++i)
-      x(i, j) = static_cast<double>(rng() >> 11) * 0x1.0p-52 - 1.0;  // uniform in [−1, 1)
-  }
-  return x;
 }
 
 // W = Q R with orthonormal Q (returned in W). `reference` is the largest column norm of W before

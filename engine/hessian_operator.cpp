@@ -176,15 +176,6 @@ void HessianOperator::apply(const std::vector<double>& s, const RowBlock& x, Row
       kAtomsPerTask);
 }
 
-Mat3 HessianOperator::diagonal_block(std::size_t i) const {
-  Mat3 d = pair_.at(i, i);
-  for (std::size_t e = t_offsets_.empty() ? 0 : t_offsets_[i];
-       !t_offsets_.empty() && e < t_offsets_[i + 1]; ++e) {
-    d += g_.weights[t_density_[e]] * t_gradients_[e] * t_gradients_[e].transpose();
-  }
-  return d;
-}
-
 double HessianOperator::gershgorin_bound(const std::vector<double>& s) const {
   const std::size_t n = atoms();
   // Per density k: Σ_a |∂ρ_k/∂x_a|₁ s_a, the absolute row sum of (G M^-1/2) row k.

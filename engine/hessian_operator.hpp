@@ -38,8 +38,6 @@ class HessianOperator {
   // Y = M^-1/2 H M^-1/2 X for `inv_sqrt_mass` = 1/√m_i per atom; X and Y are 3N × b.
   // Parallel over atoms, and the same bits on any number of threads.
   void apply(const std::vector<double>& inv_sqrt_mass, const RowBlock& x, RowBlock& y) const;
-  // The diagonal 3×3 block of atom i of H (for bounds and tests).
-  Mat3 diagonal_block(std::size_t i) const;
   // An upper bound of the largest eigenvalue of M^-1/2 H M^-1/2 (Gershgorin: the largest
   // absolute row sum, with |Gᵀ W G| bounded by |G|ᵀ |W| |G|).
   double gershgorin_bound(const std::vector<double>& inv_sqrt_mass) const;

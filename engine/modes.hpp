@@ -47,10 +47,11 @@ Modes lowest_modes(const SparseHessian& hessian, const std::vector<double>& atom
 // polynomial method), then a Rayleigh–Ritz step with D itself. Only products with the operator:
 // memory O(N · modes), no factorisation. 0 = chosen automatically.
 struct LanczosSettings {
-  Eigen::Index block = 0;    // vectors per block
-  int degree = 0;            // of the filter polynomial
-  double cut = 0.0;          // upper end of the magnified interval (eV/(Å²·amu))
-  double tolerance = 1e-10;  // residual |D e − λ e| relative to λ_max
+  Eigen::Index block = 0;  // vectors per block
+  int degree = 0;          // of the filter polynomial
+  double cut = 0.0;        // upper end of the magnified interval (eV/(Å²·amu))
+  double tolerance =
+      1e-10;  // Lanczos residual of the filtered operator, relative to its Ritz value
 };
 struct LanczosReport {
   double cut = 0.0, lambda_max_bound = 0.0;

@@ -121,8 +121,7 @@ double largest_eigenvalue_estimate(const Dynamical& d, const MatrixXd& trans, do
   const Index steps = std::min<Index>(40, n - 4);
   MatrixXd v = MatrixXd::Zero(n, steps + 1);
   std::mt19937_64 rng(20261203);
-  MatrixXd x(n, 1);
-  for (Index i = 0; i < n; ++i) x(i, 0) = static_cast<double>(rng() >> 11) * 0x1.0p-52 - 1.0;
+  MatrixXd x = tall::random_block(n, 1, rng);
   project_out(trans, x);
   v.col(0) = x.col(0) / x.norm();
   MatrixXd t = MatrixXd::Zero(steps, steps);

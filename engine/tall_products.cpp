@@ -57,6 +57,14 @@ void rotate(MatrixXd& a, const MatrixXd& y) {
   });
 }
 
+MatrixXd random_block(Index n, Index b, std::mt19937_64& rng) {
+  MatrixXd x(n, b);
+  for (Index j = 0; j < b; ++j) {
+    for (Index i = 0; i < n; ++i) x(i, j) = static_cast<double>(rng() >> 11) * 0x1.0p-52 - 1.0;
+  }
+  return x;
+}
+
 void right_multiply(MatrixXd& w, const MatrixXd& x) {
   for_row_chunks(w.rows(), [&](Index r0, Index len) {
     const MatrixXd t = w.middleRows(r0, len) * x;
