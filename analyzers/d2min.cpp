@@ -14,27 +14,99 @@
 
 namespace mgs::analyzers {
 
-LocalStrain fit_local_strain(const Vec3* d, const Vec3* d0, std::size_t n) {
-  LocalStrain out;
-  out.neighbors = static_cast<int>(n);
-  if (n < 3) return out;
-  Mat3 X = Mat3::Zero(), Y = Mat3::Zero();
-  double s0 = 0.0;
-  for (std::size_t k = 0; k < n; ++k) {
-    X += d[k] * d0[k].transpose();
-    Y += d0[k] * d0[k].transpose();
-    s0 += d0[k].squaredNorm();
+namespace {
+
+// One atom's pairs as found in the searched configuration: separation s and relative
+// displacement term Δv = v_j - v_i (see compute()), with the sums the fit needs, accumulated
+// as the pairs are found. Plain scalars: with Eigen's 3-vectors GCC mixes 8- and 16-byte
+// accesses to the same stack slots here, and the failed store forwarding doubled the time.
+class PairSums {
+ public:
+  void clear() {
+    count_ = 0;
+    std::fill(std::begin(ss_), std::end(ss_), 0.0);
+    std::fill(std::begin(vs_), std::end(vs_), 0.0);
+    std::fill(std::begin(vv_), std::end(vv_), 0.0);
   }
-  const double det = Y.determinant();
-  if (!(std::abs(det) > 1e-12 * s0 * s0 * s0)) return out;
+  void add(double s0, double s1, double s2, double v0, double v1, double v2) {
+    if (6 * (count_ + 1) > pairs_.size()) pairs_.resize(2 * pairs_.size() + 96);
+    double* p = pairs_.data() + 6 * count_++;
+    p[0] = s0, p[1] = s1, p[2] = s2, p[3] = v0, p[4] = v1, p[5] = v2;
+    ss_[0] += s0 * s0, ss_[1] += s0 * s1, ss_[2] += s0 * s2;
+    ss_[3] += s1 * s1, ss_[4] += s1 * s2, ss_[5] += s2 * s2;
+    vs_[0] += v0 * s0, vs_[1] += v0 * s1, vs_[2] += v0 * s2;
+    vs_[3] += v1 * s0, vs_[4] += v1 * s1, vs_[5] += v1 * s2;
+    vs_[6] += v2 * s0, vs_[7] += v2 * s1, vs_[8] += v2 * s2;
+    vv_[0] += v0 * v0, vv_[1] += v0 * v1, vv_[2] += v0 * v2;
+    vv_[3] += v1 * v1, vv_[4] += v1 * v2, vv_[5] += v2 * v2;
+  }
+  std::size_t size() const { return count_; }
+  Mat3 ss() const { return symmetric(ss_); }  // Σ s sᵀ
+  Mat3 vs() const {                           // Σ Δv sᵀ
+    Mat3 m;
+    m << vs_[0], vs_[1], vs_[2], vs_[3], vs_[4], vs_[5], vs_[6], vs_[7], vs_[8];
+    return m;
+  }
+  Mat3 vv() const { return symmetric(vv_); }  // Σ Δv Δvᵀ
+  // Σ |P s + Q Δv|² over the pairs, summed term by term (no cancelling closed form).
+  double residual(const Mat3& P, const Mat3& Q) const {
+    double p[9], q[9];
+    for (int r = 0; r < 3; ++r) {
+      for (int c = 0; c < 3; ++c) p[3 * r + c] = P(r, c), q[3 * r + c] = Q(r, c);
+    }
+    double sum = 0.0;
+    for (std::size_t k = 0; k < count_; ++k) {
+      const double* x = pairs_.data() + 6 * k;
+      for (int r = 0; r < 3; ++r) {
+        const double e = p[3 * r] * x[0] + p[3 * r + 1] * x[1] + p[3 * r + 2] * x[2] +
+                         q[3 * r] * x[3] + q[3 * r + 1] * x[4] + q[3 * r + 2] * x[5];
+        sum += e * e;
+      }
+    }
+    return sum;
+  }
+
+ private:
+  static Mat3 symmetric(const double (&u)[6]) {
+    Mat3 m;
+    m << u[0], u[1], u[2], u[1], u[3], u[4], u[2], u[4], u[5];
+    return m;
+  }
+  std::vector<double> pairs_;
+  std::size_t count_ = 0;
+  double ss_[6] = {}, vs_[9] = {}, vv_[6] = {};
+};
+
+// The least-squares fit d ≈ F d0 (SCIENCE.md §4) over an atom's pairs, where the reference and
+// current separations are d0 = A s, d = B s + Δv (neighbors searched in the reference) or
+// d = A s, d0 = B s + Δv (searched in the current configuration). X = Σ d d0ᵀ and Y = Σ d0 d0ᵀ
+// follow from the sums; D²min = Σ |d - F d0|² is summed pair by pair. Degenerate when fewer than
+// 3 pairs or |det Y| <= 1e-12 (tr Y)³ (the scale-free form of the condition in SCIENCE.md §4).
+LocalStrain fit(const PairSums& pairs, const Mat3& A, const Mat3& B, bool searched_in_reference) {
+  LocalStrain out;
+  out.neighbors = static_cast<int>(pairs.size());
+  if (pairs.size() < 3) return out;
+  const Mat3 S = pairs.ss(), W = pairs.vs();
+  Mat3 X, Y;
+  if (searched_in_reference) {
+    Y = A * S * A.transpose();
+    X = (B * S + W) * A.transpose();
+  } else {
+    const Mat3 BWt = B * W.transpose();
+    X = A * (S * B.transpose() + W.transpose());
+    Y = B * S * B.transpose() + BWt + BWt.transpose() + pairs.vv();
+  }
+  const double s0 = Y.trace();
+  if (!(std::abs(Y.determinant()) > 1e-12 * s0 * s0 * s0)) return out;
   out.F = X * Y.inverse();
-  // The residual summed directly: Σ|d|² - tr(X Y⁻¹ Xᵀ) cancels badly when D²min is small.
-  double d2 = 0.0;
-  for (std::size_t k = 0; k < n; ++k) d2 += (d[k] - out.F * d0[k]).squaredNorm();
-  out.d2min = d2;
+  // d - F d0 = (B - F A) s + Δv, or (A - F B) s - F Δv.
+  out.d2min = searched_in_reference ? pairs.residual(B - out.F * A, Mat3::Identity())
+                                    : pairs.residual(A - out.F * B, -out.F);
   out.degenerate = false;
   return out;
 }
+
+}  // namespace
 
 StrainMeasures strain_measures(const Mat3& F) {
   StrainMeasures m;
@@ -46,13 +118,39 @@ StrainMeasures strain_measures(const Mat3& F) {
                            (E(1, 1) - E(2, 2)) * (E(1, 1) - E(2, 2))) /
                               6.0);
   m.volumetric = E.trace() / 3.0;
-  // Polar decomposition through the SVD F = U S Vᵀ: R = U Vᵀ (a proper rotation).
-  const Eigen::JacobiSVD<Mat3> svd(F, Eigen::ComputeFullU | Eigen::ComputeFullV);
-  Mat3 U = svd.matrixU();
-  if ((U * svd.matrixV().transpose()).determinant() < 0) U.col(2) *= -1.0;
-  const Mat3 R = U * svd.matrixV().transpose();
-  m.rotation = std::acos(std::clamp((R.trace() - 1.0) / 2.0, -1.0, 1.0));
+  m.rotation = rotation_angle(F);
   return m;
+}
+
+double rotation_angle(const Mat3& F) {
+  // The rotation R of the polar decomposition F = R U by Newton's iteration R <- (γR + R⁻ᵀ/γ)/2
+  // with γ = |det R|^(-1/3) (Higham 1986): quadratic convergence, a few 3×3 inverses instead of
+  // an SVD. An inverted or singular F has no proper polar rotation that the iteration finds
+  // (det R would be -1): those go through the SVD, with the reflection moved into U.
+  const double det = F.determinant();
+  const double scale = F.squaredNorm();
+  Mat3 R = F;
+  bool converged = false;
+  if (det > 1e-12 * scale * std::sqrt(scale)) {
+    for (int it = 0; it < 50 && !converged; ++it) {
+      const double gamma = std::cbrt(1.0 / std::abs(R.determinant()));
+      const Mat3 next = 0.5 * (gamma * R + R.inverse().transpose() / gamma);
+      converged = (next - R).squaredNorm() <= 1e-30 * 3.0;
+      R = next;
+    }
+  }
+  if (!converged) {
+    const Eigen::JacobiSVD<Mat3> svd(F, Eigen::ComputeFullU | Eigen::ComputeFullV);
+    Mat3 U = svd.matrixU();
+    if ((U * svd.matrixV().transpose()).determinant() < 0) U.col(2) *= -1.0;
+    R = U * svd.matrixV().transpose();
+  }
+  // θ from both sin θ (the axial vector of R - Rᵀ) and cos θ: acos alone loses half the digits
+  // of a small angle.
+  const double sin_theta =
+      0.5 * Vec3(R(2, 1) - R(1, 2), R(0, 2) - R(2, 0), R(1, 0) - R(0, 1)).norm();
+  const double cos_theta = 0.5 * (R.trace() - 1.0);
+  return std::atan2(sin_theta, cos_theta);
 }
 
 D2minAnalyzer::D2minAnalyzer(std::string label, D2minParams params)
@@ -61,11 +159,8 @@ D2minAnalyzer::D2minAnalyzer(std::string label, D2minParams params)
 Needs D2minAnalyzer::needs() const {
   Needs n;
   n.reference = params_.reference;
-  if (params_.neighbors_from_reference) {
-    n.reference_neighbor_cutoff = params_.cutoff;
-  } else {
-    n.neighbor_cutoff = params_.cutoff;
-  }
+  // The current frame's cell list is always there; the reference's is asked for.
+  n.reference_cells = params_.neighbors_from_reference;
   return n;
 }
 
@@ -84,62 +179,103 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
       reduced_displacements(cur, r, params_.displacements, ref.reference.file);
   const MappedCells cells = mapped_cells(cur.box, r.box, params_.mapping);
   const bool from_ref = params_.neighbors_from_reference;
-  const NeighborList& nl = from_ref ? ref.neighbors() : context.neighbors();
-  const Mat3& to_reduced = from_ref ? r.box.inverse() : cur.box.inverse();
-  const double cut2 = params_.cutoff * params_.cutoff;
+  // Neighbors are searched in the cell list of the configuration they come from, and the fit is
+  // made as they are found: no neighbor list is stored (at 1M atoms it would be 260 MB written
+  // once and read once).
+  const Frame& list_frame = from_ref ? r : cur;
+  const CellList& cl = from_ref ? ref.cells() : context.cells();
+  const Box& list_box = list_frame.box;
+
+  // A found separation s (in the searched configuration L) is L⁻¹ s in reduced coordinates;
+  // the same pair in the other configuration is that ± (ds_j - ds_i). In the mapped cells this
+  // makes one side A s (A = same L⁻¹) and the other B s + v_j - v_i (B = moved L⁻¹) with the
+  // per-atom v = ±moved ds, formed once. When the searched cell is its side's mapped cell (the
+  // default), A is the identity exactly.
+  const Mat3& same_cell = from_ref ? cells.reference : cells.current;
+  const Mat3& moved_cell = from_ref ? cells.current : cells.reference;
+  const bool same_is_list = same_cell == list_box.cell();
+  const Mat3 to_same = same_cell * list_box.inverse();
+  const Mat3 to_moved = moved_cell * list_box.inverse();
+  const auto v_of = [&](std::size_t i) {
+    return from_ref ? Vec3(moved_cell * ds[i]) : Vec3(-(moved_cell * ds[i]));
+  };
+  // v in the cell list's bin order, where the search finds the neighbors: read in sequence
+  // however the atoms are numbered.
+  const std::vector<std::uint32_t>& slot_atom = cl.atoms_in_bin_order();
+  std::vector<Vec3> v_slot(n);
+  parallel::for_each_index(n, [&](std::size_t k) { v_slot[k] = v_of(slot_atom[k]); });
+  // An atom's own periodic images are at least a cell thickness away; only the atom itself is
+  // closer than half of one.
+  const double half_width =
+      0.5 * std::min({list_box.perpendicular_width(0), list_box.perpendicular_width(1),
+                      list_box.perpendicular_width(2)});
+  const double self2 = half_width * half_width;
+
+  // Atoms are fitted in bin order too (their neighbors' data is then in cache however the atoms
+  // are numbered); results go to one record per atom in that order, written in sequence, and
+  // are spread to the per-atom fields afterwards.
+  struct AtomFit {
+    LocalStrain fit;
+    StrainMeasures measures{};
+  };
+  std::vector<AtomFit> fits(n);
+  const Mat3 A = same_is_list ? Mat3::Identity() : to_same;
+  parallel::for_blocks(n, [&](std::size_t begin, std::size_t end) {
+    PairSums pairs;
+    for (std::size_t k = begin; k < end; ++k) {
+      const std::uint32_t i = slot_atom[k];
+      pairs.clear();
+      const Vec3 vi = v_of(i);
+      cl.for_each_slot_within(list_frame.pos[i], params_.cutoff,
+                              [&](std::uint32_t slot, const Image&, const Vec3& s, double r2) {
+                                if (slot_atom[slot] == i && r2 < self2) return;
+                                const Vec3& vj = v_slot[slot];
+                                pairs.add(s(0), s(1), s(2), vj(0) - vi(0), vj(1) - vi(1),
+                                          vj(2) - vi(2));
+                              });
+      fits[k].fit = analyzers::fit(pairs, A, to_moved, from_ref);
+      if (!fits[k].fit.degenerate) fits[k].measures = strain_measures(fits[k].fit.F);
+    }
+  });
+  std::vector<std::uint32_t> slot_of(n);
+  parallel::for_each_index(
+      n, [&](std::size_t k) { slot_of[slot_atom[k]] = static_cast<std::uint32_t>(k); });
 
   std::vector<double> value(n), shear(n), volumetric(n), rotation(n);
   std::array<std::vector<double>, 9> F;
   std::array<std::vector<double>, 6> E;
-  for (auto& v : F) v.resize(n);
-  for (auto& v : E) v.resize(n);
+  for (auto& f : F) f.resize(n);
+  for (auto& e : E) e.resize(n);
   std::vector<std::int64_t> count(n), degenerate(n);
-  parallel::for_blocks(n, [&](std::size_t begin, std::size_t end) {
-    std::vector<Vec3> d, d0;
-    for (std::size_t i = begin; i < end; ++i) {
-      d.clear();
-      d0.clear();
-      for (const Neighbor& nb : nl.of(i)) {
-        const Vec3 sep = nl.delta(i, nb);
-        if (sep.squaredNorm() > cut2) break;  // neighbors come sorted by distance
-        const Vec3 s = to_reduced * sep;
-        // The same pair in the other configuration differs by the two atoms' displacements.
-        const Vec3 shift = ds[nb.index] - ds[i];
-        const Vec3 s_ref = from_ref ? s : Vec3(s - shift);
-        const Vec3 s_cur = from_ref ? Vec3(s + shift) : s;
-        d0.push_back(cells.reference * s_ref);
-        d.push_back(cells.current * s_cur);
-      }
-      const LocalStrain fit = fit_local_strain(d.data(), d0.data(), d.size());
-      count[i] = fit.neighbors;
-      degenerate[i] = fit.degenerate ? 1 : 0;
-      const double nn = std::max(1, fit.neighbors);
-      switch (params_.normalization) {
-        case D2minNormalization::Sum:
-          value[i] = fit.d2min;
-          break;
-        case D2minNormalization::PerNeighbor:
-          value[i] = fit.d2min / nn;
-          break;
-        case D2minNormalization::Lammps:
-          value[i] = std::sqrt(fit.d2min / nn);
-          break;
-      }
-      if (fit.degenerate) continue;  // zeros everywhere, flagged
-      const StrainMeasures m = strain_measures(fit.F);
-      for (int a = 0; a < 3; ++a) {
-        for (int b = 0; b < 3; ++b) F[static_cast<std::size_t>(3 * a + b)][i] = fit.F(a, b);
-      }
-      E[0][i] = m.E(0, 0);
-      E[1][i] = m.E(1, 1);
-      E[2][i] = m.E(2, 2);
-      E[3][i] = m.E(0, 1);
-      E[4][i] = m.E(0, 2);
-      E[5][i] = m.E(1, 2);
-      shear[i] = m.von_mises;
-      volumetric[i] = m.volumetric;
-      rotation[i] = m.rotation;
+  parallel::for_each_index(n, [&](std::size_t i) {
+    const auto& [fit, m] = fits[slot_of[i]];
+    count[i] = fit.neighbors;
+    degenerate[i] = fit.degenerate ? 1 : 0;
+    const double nn = std::max(1, fit.neighbors);
+    switch (params_.normalization) {
+      case D2minNormalization::Sum:
+        value[i] = fit.d2min;
+        break;
+      case D2minNormalization::PerNeighbor:
+        value[i] = fit.d2min / nn;
+        break;
+      case D2minNormalization::Lammps:
+        value[i] = std::sqrt(fit.d2min / nn);
+        break;
     }
+    if (fit.degenerate) return;  // zeros everywhere, flagged
+    for (int a = 0; a < 3; ++a) {
+      for (int b = 0; b < 3; ++b) F[static_cast<std::size_t>(3 * a + b)][i] = fit.F(a, b);
+    }
+    E[0][i] = m.E(0, 0);
+    E[1][i] = m.E(1, 1);
+    E[2][i] = m.E(2, 2);
+    E[3][i] = m.E(0, 1);
+    E[4][i] = m.E(0, 2);
+    E[5][i] = m.E(1, 2);
+    shear[i] = m.von_mises;
+    volumetric[i] = m.volumetric;
+    rotation[i] = m.rotation;
   });
 
   FrameResult out;

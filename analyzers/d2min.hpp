@@ -18,19 +18,14 @@ struct D2minParams {
   DisplacementMode displacements = DisplacementMode::MinimumImage;
 };
 
-// One atom's local fit. Degenerate neighborhoods (fewer than 3 neighbors, or a neighbor set
-// that does not span 3-D) give zeros and degenerate = true.
+// One atom's local fit (least squares d ≈ F d0 over its pairs). Degenerate neighborhoods (fewer
+// than 3 neighbors, or a neighbor set that does not span 3-D) give zeros and degenerate = true.
 struct LocalStrain {
   double d2min = 0.0;  // plain sum Σ|d - F d0|², before normalization
   Mat3 F = Mat3::Zero();
   int neighbors = 0;
   bool degenerate = true;
 };
-
-// The least-squares fit d ≈ F d0 over the given pairs of (current, reference) separations.
-// Degenerate when n < 3 or |det Y| <= 1e-12 (Σ|d0|²)³ (the scale-free form of the condition in
-// SCIENCE.md §4).
-LocalStrain fit_local_strain(const Vec3* d, const Vec3* d0, std::size_t n);
 
 // Green–Lagrange strain E = (FᵀF - I)/2 and the quantities derived from it.
 struct StrainMeasures {
@@ -40,6 +35,8 @@ struct StrainMeasures {
   double rotation;    // angle of the rotation R of F = R U (polar decomposition), radians
 };
 StrainMeasures strain_measures(const Mat3& F);
+// Angle (radians, in [0, π]) of the proper rotation R of the polar decomposition F = R U.
+double rotation_angle(const Mat3& F);
 
 class D2minAnalyzer : public Analyzer {
  public:

@@ -137,18 +137,15 @@ namespace {
 constexpr double kListMargin = 1e-6;  // Å
 
 // Atoms bonded to i (within the cutoff), as separation vectors and list entries, in the neighbor
-// list's order (distance, index, image).
+// list's order.
 void bonded_of(const NeighborList& list, std::size_t i, double cutoff, std::vector<Vec3>& deltas,
                std::vector<Neighbor>& who) {
   deltas.clear();
   who.clear();
   const double cutoff2 = cutoff * cutoff;
-  const double stop2 = (cutoff + kListMargin) * (cutoff + kListMargin);
   for (const Neighbor& n : list.of(i)) {
     const Vec3 d = list.delta(i, n);
-    const double r2 = d.squaredNorm();
-    if (r2 > stop2) break;  // the list is sorted by distance
-    if (r2 > cutoff2) continue;
+    if (d.squaredNorm() > cutoff2) continue;
     deltas.push_back(d);
     who.push_back(n);
   }

@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """compare_d2min.py -- per-atom D2min (and strain) of an mgscope dump against d2min_numpy.py.
 
-  compare_d2min.py MGSCOPE.dump NUMPY_D2MIN.npy [--strain NUMPY_STRAIN.npy] [--tol 1e-8]
+  compare_d2min.py MGSCOPE_OUTPUT NUMPY_D2MIN.npy [--strain NUMPY_STRAIN.npy] [--tol 1e-8]
                    [--label TEXT]
 
-The mgscope dump must have columns id and d2min_value (and d2min_shear_strain,
-d2min_volumetric_strain for the strain check). Atoms are matched by id: the NumPy arrays are in
+MGSCOPE_OUTPUT is an mgscope lammps_dump file or npy output folder (frame 0). It must have the
+columns id and d2min_value (and d2min_shear_strain, d2min_volumetric_strain for the strain
+check). Atoms are matched by id: the NumPy arrays are in
 increasing id order. Prints one line: max and mean relative difference of D2min
 (|a - b| / |b|, b = NumPy), the atoms over TOL, and the max absolute difference of the von Mises
 and volumetric strain. Exit status 3 when the D2min max relative difference exceeds TOL.
 """
 import argparse
+import os
 import sys
 
 import numpy as np
@@ -25,17 +27,26 @@ def main():
     ap.add_argument("--label", default="")
     a = ap.parse_args()
 
-    with open(a.mgscope_dump) as f:
-        head = [f.readline() for _ in range(9)]
-    n = int(head[3])
-    cols = head[8].split()[2:]
     want = ["id", "d2min_value"]
     if a.strain:
         want += ["d2min_shear_strain", "d2min_volumetric_strain"]
-    missing = [c for c in want if c not in cols]
-    if missing:
-        sys.exit(f"compare_d2min: {a.mgscope_dump} lacks columns {missing} (has {cols})")
-    data = np.loadtxt(a.mgscope_dump, skiprows=9, max_rows=n, usecols=[cols.index(c) for c in want])
+    if os.path.isdir(a.mgscope_dump):
+        files = [os.path.join(a.mgscope_dump, f"{c}_000000.npy") for c in want]
+        missing = [f for f in files if not os.path.exists(f)]
+        if missing:
+            sys.exit(f"compare_d2min: missing {missing}")
+        data = np.column_stack([np.load(f).astype(float) for f in files])
+        n = len(data)
+    else:
+        with open(a.mgscope_dump) as f:
+            head = [f.readline() for _ in range(9)]
+        n = int(head[3])
+        cols = head[8].split()[2:]
+        missing = [c for c in want if c not in cols]
+        if missing:
+            sys.exit(f"compare_d2min: {a.mgscope_dump} lacks columns {missing} (has {cols})")
+        data = np.loadtxt(a.mgscope_dump, skiprows=9, max_rows=n,
+                          usecols=[cols.index(c) for c in want])
     data = data[np.argsort(data[:, 0], kind="stable")]
     ref = np.load(a.numpy_d2min)
     if len(ref) != n:

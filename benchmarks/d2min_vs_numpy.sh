@@ -29,6 +29,8 @@
 #   GAMMA SIGMA SEED  the pair (defaults: 0.01, 0.05 Å, 12345)
 #   TOL        max relative D2min difference accepted  (default: 1e-8)
 #   KEEP_DUMPS 1 keeps the current frames and outputs in WORK (default: deleted)
+#   OUTPUT     mgscope's per-atom output: npy (default; .npy files, the baseline's own format)
+#              or dump (a LAMMPS text dump, which costs mgscope ~1 s of formatting at 1M atoms)
 #
 # Output: a Markdown table on stdout (also WORK/results.md), every single run in WORK/runs.csv,
 # run files and logs in WORK/<size>/. Exit status 0 when all runs succeeded and the tools agree,
@@ -47,6 +49,8 @@ SIGMA=${SIGMA:-0.05}
 SEED=${SEED:-12345}
 TOL=${TOL:-1e-8}
 KEEP_DUMPS=${KEEP_DUMPS:-0}
+OUTPUT=${OUTPUT:-npy}
+case "$OUTPUT" in npy|dump) ;; *) echo "d2min_vs_numpy: error: OUTPUT must be npy or dump, got '$OUTPUT'" >&2; exit 1 ;; esac
 BUILD_DIR=${BUILD_DIR:-/tmp/mgscope_bench_build}
 TIME=/usr/bin/time
 
@@ -127,18 +131,20 @@ read_time() {  # time file -> "wall rss cpu"
 
 run_mgscope() {  # size n c rep ref cur dir
   local size=$1 n=$2 c=$3 rep=$4 ref=$5 cur=$6 dir=$7
-  local rf=$dir/mgscope_t$c.json out=$dir/mgscope_t$c.dump tf=$dir/time.mgscope_t$c
+  local rf=$dir/mgscope_t$c.json out=$dir/mgscope_t$c.$OUTPUT tf=$dir/time.mgscope_t$c
+  local format=lammps_dump
+  [ "$OUTPUT" = npy ] && format=npy
   cat > "$rf" <<EOF
 {
   "description": "d2min_vs_numpy.sh: read two frames + D2min and strain + per-atom dump ($size, $c thread(s))",
   "input": {"path": "$cur"},
   "analyzers": [{"type": "d2min", "cutoff": $CUTOFF, "reference": {"path": "$ref", "frame": 0}}],
   "outputs": [{"format": "json", "path": "$dir/mgscope_t$c.summary.json"},
-              {"format": "lammps_dump", "path": "$out",
+              {"format": "$format", "path": "$out",
                "fields": ["d2min_value", "d2min_shear_strain", "d2min_volumetric_strain"]}]
 }
 EOF
-  rm -f "$out"
+  rm -rf "$out"
   if ! "$TIME" -f "%e %M %U %S" -o "$tf" "$MGSCOPE" run -q -t "$c" "$rf" \
          > "$dir/mgscope_t$c.log" 2>&1; then
     cat "$dir/mgscope_t$c.log" >&2
@@ -204,11 +210,11 @@ for size in "${SIZES[@]}"; do
   for c in $CORES; do
     if ! "$PYTHON" "$HERE/compare_d2min.py" --tol "$TOL" --strain "$dir/numpy_strain.npy" \
           --label "$size: mgscope $c thread(s) vs NumPy" \
-          "$dir/mgscope_t$c.dump" "$dir/numpy_d2min.npy" | tee -a "$CHECKS" >&2; then
+          "$dir/mgscope_t$c.$OUTPUT" "$dir/numpy_d2min.npy" | tee -a "$CHECKS" >&2; then
       check_failed=1
     fi
   done
-  if [ "$KEEP_DUMPS" != 1 ]; then rm -f "$dir"/*.dump "$dir"/*.npy; fi
+  if [ "$KEEP_DUMPS" != 1 ]; then rm -rf "$dir"/*.dump "$dir"/*.npy; fi
 done
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -218,10 +224,13 @@ if [ -n "$(git -C "$REPO" status --porcelain 2>/dev/null | grep -v '^??' || true
   git_rev="$git_rev (+ uncommitted changes)"
 fi
 "$PYTHON" - "$RUNS" "$CHECKS" "$REPS" "$git_rev" "$LOAD_START" "$LOAD_END" \
-  "$(getconf _NPROCESSORS_ONLN)" "$CUTOFF" "$GAMMA" "$SIGMA" "${SIZES[@]}" > "$WORK/results.md" <<'EOF'
+  "$(getconf _NPROCESSORS_ONLN)" "$CUTOFF" "$GAMMA" "$SIGMA" "$OUTPUT" "${SIZES[@]}" \
+  > "$WORK/results.md" <<'EOF'
 import csv, sys
-runs, checks, reps, rev, load0, load1, ncpu, cutoff, gamma, sigma = sys.argv[1:11]
-order = sys.argv[11:]
+runs, checks, reps, rev, load0, load1, ncpu, cutoff, gamma, sigma, output = sys.argv[1:12]
+order = sys.argv[12:]
+written = ("three .npy files of per-atom fields (plus id, type, position)" if output == "npy"
+           else "a per-atom text dump of 3 fields")
 rows = list(csv.DictReader(open(runs)))
 best = {}
 for key in {(r["size"], r["tool"], int(r["cores"])) for r in rows}:
@@ -258,8 +267,8 @@ for size in order:
 p("")
 p(f"Best (minimum) wall time of {reps} repetition(s), range in brackets; mgscope and NumPy runs "
   "alternated. Wall time (GNU time %e) is the whole command for both: start-up, reading both "
-  "dump files, neighbors, D²min + strain, writing (mgscope: json summary + per-atom text dump of "
-  "3 fields; NumPy: two .npy files). NumPy compute-only: its own timer without reading and "
+  f"dump files, neighbors, D²min + strain, writing (mgscope: json summary + {written}; "
+  "NumPy: two .npy files). NumPy compute-only: its own timer without reading and "
   "writing. CPU s: user + system. Peak RSS: GNU time %M. Efficiency = t(1 thread) / (2 · "
   "t(2 threads)).")
 p(f"Pair: replica as reference, simple shear γ = {gamma} (triclinic xy) + Gaussian nonaffine "

@@ -38,6 +38,13 @@ const NeighborList& ReferenceView::neighbors() const {
   return *reference.neighbors;
 }
 
+const CellList& ReferenceView::cells() const {
+  if (!reference.cells) {
+    throw std::logic_error("reference cell list used without declaring it in needs()");
+  }
+  return *reference.cells;
+}
+
 const Tessellation& ReferenceView::voronoi(const VoronoiOptions& options) const {
   for (const Tessellation& t : reference.tessellations) {
     if (t.options == options) return t;

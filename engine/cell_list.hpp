@@ -33,7 +33,15 @@ class CellList {
   // Calls f(j, image, delta, r2) for every atom j and periodic image with
   // |pos[j] + h*image - p| <= radius. Visiting order is deterministic (bin by bin, index order).
   template <class F>
-  void for_each_within(const Vec3& p, double radius, F&& f) const;
+  void for_each_within(const Vec3& p, double radius, F&& f) const {
+    for_each_slot_within(p, radius, [&](std::uint32_t slot, Image image, const Vec3& d, double r2) {
+      f(atoms_[slot], image, d, r2);
+    });
+  }
+  // The same search reporting slots (positions in atoms_in_bin_order()) instead of atoms: data
+  // kept in bin order is then read in the order it is stored.
+  template <class F>
+  void for_each_slot_within(const Vec3& p, double radius, F&& f) const;
 
  private:
   Box box_;
@@ -44,7 +52,7 @@ class CellList {
 };
 
 template <class F>
-void CellList::for_each_within(const Vec3& p, double radius, F&& f) const {
+void CellList::for_each_slot_within(const Vec3& p, double radius, F&& f) const {
   const Vec3 s = box_.to_fractional(p);
   std::array<int, 3> lo{}, hi{};
   for (int k = 0; k < 3; ++k) {
@@ -65,25 +73,51 @@ void CellList::for_each_within(const Vec3& p, double radius, F&& f) const {
   }
   const double r2max = radius * radius;
   const Mat3& h = box_.cell();
+  const int n0 = nbins_[0];
+  // Bin b along an axis of n bins is bin ((b mod n) + n) mod n of image floor(b / n); found by
+  // stepping, not by integer division (two divisions per row of bins cost as much as its atoms).
+  const auto fold = [](int b, int n, int& image) {
+    image = 0;
+    for (; b < 0; --image) b += n;
+    for (; b >= n; ++image) b -= n;
+    return b;
+  };
   for (int bz = lo[2]; bz <= hi[2]; ++bz) {
-    const int iz = ((bz % nbins_[2]) + nbins_[2]) % nbins_[2];
-    const int nz = (bz - iz) / nbins_[2];
+    int nz = 0;
+    const int iz = fold(bz, nbins_[2], nz);
     for (int by = lo[1]; by <= hi[1]; ++by) {
-      const int iy = ((by % nbins_[1]) + nbins_[1]) % nbins_[1];
-      const int ny = (by - iy) / nbins_[1];
-      for (int bx = lo[0]; bx <= hi[0]; ++bx) {
-        const int ix = ((bx % nbins_[0]) + nbins_[0]) % nbins_[0];
-        const int nx = (bx - ix) / nbins_[0];
+      int ny = 0;
+      const int iy = fold(by, nbins_[1], ny);
+      const std::size_t row = (static_cast<std::size_t>(iz) * nbins_[1] + iy) * n0;
+      // Consecutive bins of a row that share one periodic image are contiguous in bin order:
+      // they are scanned as one run (the per-bin bookkeeping would cost more than the atoms).
+      for (int bx = lo[0]; bx <= hi[0];) {
+        int nx = 0;
+        const int ix = fold(bx, n0, nx);
+        const int last = std::min(hi[0], bx + (n0 - 1 - ix));
         const Vec3 shift = h * Vec3(nx, ny, nz) - p;
-        const std::size_t bin = (static_cast<std::size_t>(iz) * nbins_[1] + iy) * nbins_[0] +
-                                static_cast<std::size_t>(ix);
         const Image image{static_cast<std::int8_t>(nx), static_cast<std::int8_t>(ny),
                           static_cast<std::int8_t>(nz)};
-        for (std::uint32_t k = bin_start_[bin]; k < bin_start_[bin + 1]; ++k) {
-          const Vec3 d = binned_pos_[k] + shift;
-          const double r2 = d.squaredNorm();
-          if (r2 <= r2max) f(atoms_[k], image, d, r2);
+        const std::uint32_t end = bin_start_[row + static_cast<std::size_t>(ix + last - bx) + 1];
+        // Candidates are tested without a branch (about one in five is a hit, so a branch per
+        // candidate would be mispredicted often) and the hits reported afterwards, in order.
+        std::uint32_t k = bin_start_[row + static_cast<std::size_t>(ix)];
+        while (k < end) {
+          constexpr std::uint32_t kChunk = 32;
+          std::array<std::uint32_t, kChunk> hit;
+          std::uint32_t m = 0;
+          const std::uint32_t stop = std::min(end, k + kChunk);
+          for (; k < stop; ++k) {
+            const double r2 = (binned_pos_[k] + shift).squaredNorm();
+            hit[m] = k;
+            m += r2 <= r2max ? 1u : 0u;
+          }
+          for (std::uint32_t q = 0; q < m; ++q) {
+            const Vec3 d = binned_pos_[hit[q]] + shift;
+            f(hit[q], image, d, d.squaredNorm());
+          }
         }
+        bx = last + 1;
       }
     }
   }

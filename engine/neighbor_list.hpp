@@ -16,13 +16,16 @@ struct Neighbor {
 
 class NeighborList {
  public:
-  // Builds the list in parallel; each atom's neighbors are sorted by (distance, index, image).
+  // Builds the list in parallel. Each atom's neighbors come in the cell list's visiting order
+  // (bin by bin): fixed by the box, the positions and the cutoff, never by the thread count, but
+  // not by distance, so a consumer with a smaller cutoff skips entries rather than stopping.
   NeighborList(const CellList& cells, const std::vector<Vec3>& positions, double cutoff);
 
   double cutoff() const { return cutoff_; }
-  std::size_t size() const { return offsets_.size() - 1; }
+  std::size_t size() const { return slots_.size(); }
   std::span<const Neighbor> of(std::size_t i) const {
-    return {entries_.data() + offsets_[i], entries_.data() + offsets_[i + 1]};
+    const Slot& s = slots_[i];
+    return {blocks_[s.block].data() + s.offset, s.count};
   }
   // Separation vector from atom i to neighbor n.
   Vec3 delta(std::size_t i, const Neighbor& n) const {
@@ -30,14 +33,22 @@ class NeighborList {
            cell_ * Vec3(static_cast<double>(n.image[0]), static_cast<double>(n.image[1]),
                         static_cast<double>(n.image[2]));
   }
-  std::size_t total_entries() const { return entries_.size(); }
+  std::size_t total_entries() const { return total_; }
 
  private:
+  // Where an atom's neighbors are: the entries are kept in the buffers that the parallel search
+  // filled (one per fixed block of atoms), never concatenated.
+  struct Slot {
+    std::uint32_t block;
+    std::uint32_t offset;
+    std::uint32_t count;
+  };
   double cutoff_;
   Mat3 cell_;
   std::vector<Vec3> pos_;  // wrapped positions the images refer to
-  std::vector<std::size_t> offsets_;
-  std::vector<Neighbor> entries_;
+  std::vector<Slot> slots_;
+  std::vector<std::vector<Neighbor>> blocks_;
+  std::size_t total_ = 0;
 };
 
 // The full list of `positions` in `box` within `cutoff`, on a cell list binned as the engine's

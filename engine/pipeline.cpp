@@ -32,6 +32,7 @@ std::unique_ptr<ReferenceService> make_reference_service(
     const FrameSource& source, const std::vector<std::unique_ptr<Analyzer>>& analyzers,
     const ReferenceService::FileReader& read_file, std::size_t frames_in_flight) {
   bool any = false;
+  bool cells = false;
   double cutoff = 0.0;
   std::int64_t deepest = 0;
   std::vector<VoronoiOptions> voronoi;
@@ -40,6 +41,7 @@ std::unique_ptr<ReferenceService> make_reference_service(
     if (!needs.reference) continue;
     any = true;
     cutoff = std::max(cutoff, needs.reference_neighbor_cutoff);
+    cells = cells || needs.reference_cells;
     if (needs.reference_voronoi &&
         std::find(voronoi.begin(), voronoi.end(), *needs.reference_voronoi) == voronoi.end()) {
       voronoi.push_back(*needs.reference_voronoi);
@@ -57,7 +59,7 @@ std::unique_ptr<ReferenceService> make_reference_service(
   const std::size_t capacity = frames_in_flight + static_cast<std::size_t>(deepest) + 1;
   return std::make_unique<ReferenceService>(
       source.name(), [&source](std::size_t k) { return source.read_input_frame(k); }, files, cutoff,
-      std::move(voronoi), capacity, deepest > 0 ? capacity : 0);
+      std::move(voronoi), capacity, deepest > 0 ? capacity : 0, cells);
 }
 
 std::vector<AnalyzerResult> compute_frame(const Frame& frame,

@@ -110,7 +110,7 @@ TEST_CASE("reference: atoms are matched by id and differing sets are named", "[r
   Frame b = a;
   b.id[2] = 100;  // atom 3 replaced by atom 100 (still sorted)
   std::sort(b.id.begin(), b.id.end());
-  ReferenceFrame ref{"ref.dump", 0, std::make_shared<const Frame>(b), nullptr, {}};
+  ReferenceFrame ref{"ref.dump", 0, std::make_shared<const Frame>(b), nullptr, {}, nullptr};
   try {
     check_same_atoms(a, ref);
     FAIL("no error");
@@ -119,7 +119,7 @@ TEST_CASE("reference: atoms are matched by id and differing sets are named", "[r
     CHECK_THAT(e.what(), Catch::Contains("1 ids missing from the reference (3)") &&
                              Catch::Contains("1 ids missing from the current frame (100)"));
   }
-  ReferenceFrame same{"ref.dump", 0, std::make_shared<const Frame>(a), nullptr, {}};
+  ReferenceFrame same{"ref.dump", 0, std::make_shared<const Frame>(a), nullptr, {}, nullptr};
   CHECK_NOTHROW(check_same_atoms(a, same));
 }
 
