@@ -103,6 +103,31 @@ TEST_CASE("d2min: a homogeneous affine map gives F = A and D²min = 0 across per
   }
 }
 
+TEST_CASE("d2min: a cutoff beyond half the cell counts each atom's own periodic images",
+          "[d2min]") {
+  // One conventional FCC cell (4 atoms, 3.615 Å): within 5.2 Å every atom has 12 + 6 + 24 + 12 =
+  // 54 neighbors, 18 of them images of itself. Positions are given unwrapped (whole cells away
+  // from the box), so the searched point is never the stored one.
+  const double a = 3.615;
+  Frame ref = test::cubic_lattice("fcc", a, 1);
+  const Mat3 A{{1.02, 0.03, -0.01}, {0.0, 0.98, 0.02}, {0.01, 0.0, 1.01}};
+  Frame cur = test::deformed(ref, A);
+  for (std::size_t i = 0; i < ref.size(); ++i) {
+    const Vec3 cells(static_cast<double>(i % 3) - 1.0, 2.0, -static_cast<double>(i % 2));
+    ref.pos[i] += ref.box.cell() * cells;
+    cur.pos[i] += cur.box.cell() * -cells;
+  }
+  for (const std::string neighbors : {"reference", "current"}) {
+    const FrameResult r =
+        test::compute_against(cur, ref, "d2min", {{"cutoff", 5.2}, {"neighbors", neighbors}});
+    for (std::size_t i = 0; i < ref.size(); ++i) {
+      CHECK(ints(r, "neighbors")[i] == 54);
+      CHECK((deformation_gradient(r, i) - A).norm() < 1e-12);
+      CHECK(std::abs(values(r, "value")[i]) < 1e-20);
+    }
+  }
+}
+
 TEST_CASE("d2min: a rigid rotation has zero strain and the rotation angle", "[d2min]") {
   const Frame ref = test::cubic_lattice("fcc", 3.615, 4);
   const double theta = 0.2;
