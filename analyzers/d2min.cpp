@@ -5,6 +5,7 @@
 #include <Eigen/LU>
 #include <Eigen/SVD>
 #include <cmath>
+#include <memory>
 
 #include "engine/displacement.hpp"
 #include "engine/errors.hpp"
@@ -15,6 +16,16 @@
 namespace mgs::analyzers {
 
 namespace {
+
+// One atom's local fit (least squares d ≈ F d0 over its pairs). Degenerate neighborhoods (fewer
+// than 3 neighbors, or a neighbor set that does not span 3-D) give zeros and degenerate = true.
+// No default values: a million of them are made uninitialised and filled in parallel.
+struct LocalStrain {
+  double d2min;  // plain sum Σ|d - F d0|², before normalization
+  Mat3 F;
+  int neighbors;
+  bool degenerate;
+};
 
 // One atom's pairs as found in the searched configuration: separation s and relative
 // displacement term Δv = v_j - v_i (see compute()), with the sums the fit needs, accumulated
@@ -83,8 +94,7 @@ class PairSums {
 // follow from the sums; D²min = Σ |d - F d0|² is summed pair by pair. Degenerate when fewer than
 // 3 pairs or |det Y| <= 1e-12 (tr Y)³ (the scale-free form of the condition in SCIENCE.md §4).
 LocalStrain fit(const PairSums& pairs, const Mat3& A, const Mat3& B, bool searched_in_reference) {
-  LocalStrain out;
-  out.neighbors = static_cast<int>(pairs.size());
+  LocalStrain out{0.0, Mat3::Zero(), static_cast<int>(pairs.size()), true};
   if (pairs.size() < 3) return out;
   const Mat3 S = pairs.ss(), W = pairs.vs();
   Mat3 X, Y;
@@ -124,18 +134,24 @@ StrainMeasures strain_measures(const Mat3& F) {
 
 double rotation_angle(const Mat3& F) {
   // The rotation R of the polar decomposition F = R U by Newton's iteration R <- (γR + R⁻ᵀ/γ)/2
-  // with γ = |det R|^(-1/3) (Higham 1986): quadratic convergence, a few 3×3 inverses instead of
-  // an SVD. An inverted or singular F has no proper polar rotation that the iteration finds
-  // (det R would be -1): those go through the SVD, with the reflection moved into U.
+  // with Higham's (1986) Frobenius-norm scaling γ = sqrt(|R⁻¹|/|R|) while R is far from
+  // orthogonal: quadratic convergence, a few 3×3 inverses instead of an SVD. An inverted or
+  // singular F has no proper polar rotation that the iteration finds (det R would be -1): those go
+  // through the SVD, with the reflection moved into U.
   const double det = F.determinant();
   const double scale = F.squaredNorm();
   Mat3 R = F;
   bool converged = false;
   if (det > 1e-12 * scale * std::sqrt(scale)) {
+    bool scaled = true;
     for (int it = 0; it < 50 && !converged; ++it) {
-      const double gamma = std::cbrt(1.0 / std::abs(R.determinant()));
-      const Mat3 next = 0.5 * (gamma * R + R.inverse().transpose() / gamma);
-      converged = (next - R).squaredNorm() <= 1e-30 * 3.0;
+      const Mat3 inv_t = R.inverse().transpose();
+      const double gamma =
+          scaled ? std::sqrt(std::sqrt(inv_t.squaredNorm() / R.squaredNorm())) : 1.0;
+      const Mat3 next = 0.5 * (gamma * R + inv_t / gamma);
+      const double change = (next - R).squaredNorm();
+      scaled = change > 1e-4;
+      converged = change <= 1e-30 * 3.0;
       R = next;
     }
   }
@@ -182,9 +198,8 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
   // Neighbors are searched in the cell list of the configuration they come from, and the fit is
   // made as they are found: no neighbor list is stored (at 1M atoms it would be 260 MB written
   // once and read once).
-  const Frame& list_frame = from_ref ? r : cur;
   const CellList& cl = from_ref ? ref.cells() : context.cells();
-  const Box& list_box = list_frame.box;
+  const Box& list_box = cl.box();
 
   // A found separation s (in the searched configuration L) is L⁻¹ s in reduced coordinates;
   // the same pair in the other configuration is that ± (ds_j - ds_i). In the mapped cells this
@@ -199,9 +214,10 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
   const auto v_of = [&](std::size_t i) {
     return from_ref ? Vec3(moved_cell * ds[i]) : Vec3(-(moved_cell * ds[i]));
   };
-  // v in the cell list's bin order, where the search finds the neighbors: read in sequence
-  // however the atoms are numbered.
+  // Atoms are taken, and their neighbors found, in the cell list's bin order (slots): positions
+  // and v are then read in sequence or from cache, however the atoms are numbered.
   const std::vector<std::uint32_t>& slot_atom = cl.atoms_in_bin_order();
+  const std::vector<Vec3>& slot_pos = cl.positions_in_bin_order();
   std::vector<Vec3> v_slot(n);
   parallel::for_each_index(n, [&](std::size_t k) { v_slot[k] = v_of(slot_atom[k]); });
   // An atom's own periodic images are at least a cell thickness away; only the atom itself is
@@ -211,44 +227,45 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
                       list_box.perpendicular_width(2)});
   const double self2 = half_width * half_width;
 
-  // Atoms are fitted in bin order too (their neighbors' data is then in cache however the atoms
-  // are numbered); results go to one record per atom in that order, written in sequence, and
-  // are spread to the per-atom fields afterwards.
-  struct AtomFit {
-    LocalStrain fit;
-    StrainMeasures measures{};
-  };
-  std::vector<AtomFit> fits(n);
+  // The fits are written in slot order, in sequence, and spread to the per-atom fields after.
+  const auto fits = std::make_unique_for_overwrite<LocalStrain[]>(n);
   const Mat3 A = same_is_list ? Mat3::Identity() : to_same;
   parallel::for_blocks(n, [&](std::size_t begin, std::size_t end) {
     PairSums pairs;
     for (std::size_t k = begin; k < end; ++k) {
-      const std::uint32_t i = slot_atom[k];
       pairs.clear();
-      const Vec3 vi = v_of(i);
-      cl.for_each_slot_within(list_frame.pos[i], params_.cutoff,
+      const Vec3& vi = v_slot[k];
+      cl.for_each_slot_within(slot_pos[k], params_.cutoff,
                               [&](std::uint32_t slot, const Image&, const Vec3& s, double r2) {
-                                if (slot_atom[slot] == i && r2 < self2) return;
+                                if (slot == k && r2 < self2) return;
                                 const Vec3& vj = v_slot[slot];
                                 pairs.add(s(0), s(1), s(2), vj(0) - vi(0), vj(1) - vi(1),
                                           vj(2) - vi(2));
                               });
-      fits[k].fit = analyzers::fit(pairs, A, to_moved, from_ref);
-      if (!fits[k].fit.degenerate) fits[k].measures = strain_measures(fits[k].fit.F);
+      fits[k] = analyzers::fit(pairs, A, to_moved, from_ref);
     }
   });
   std::vector<std::uint32_t> slot_of(n);
   parallel::for_each_index(
       n, [&](std::size_t k) { slot_of[slot_atom[k]] = static_cast<std::uint32_t>(k); });
 
-  std::vector<double> value(n), shear(n), volumetric(n), rotation(n);
+  std::vector<double> value, shear, volumetric, rotation;
   std::array<std::vector<double>, 9> F;
   std::array<std::vector<double>, 6> E;
-  for (auto& f : F) f.resize(n);
-  for (auto& e : E) e.resize(n);
-  std::vector<std::int64_t> count(n), degenerate(n);
+  std::vector<std::int64_t> count, degenerate;
+  // 21 arrays of n zeros: allocated side by side, so that the threads share the page faults.
+  std::vector<std::vector<double>*> arrays = {&value, &shear, &volumetric, &rotation};
+  for (auto& f : F) arrays.push_back(&f);
+  for (auto& e : E) arrays.push_back(&e);
+  parallel::for_each_index(
+      arrays.size() + 2,
+      [&](std::size_t a) {
+        if (a < arrays.size()) return arrays[a]->resize(n);
+        (a == arrays.size() ? count : degenerate).resize(n);
+      },
+      1);
   parallel::for_each_index(n, [&](std::size_t i) {
-    const auto& [fit, m] = fits[slot_of[i]];
+    const LocalStrain& fit = fits[slot_of[i]];
     count[i] = fit.neighbors;
     degenerate[i] = fit.degenerate ? 1 : 0;
     const double nn = std::max(1, fit.neighbors);
@@ -264,6 +281,7 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
         break;
     }
     if (fit.degenerate) return;  // zeros everywhere, flagged
+    const StrainMeasures m = strain_measures(fit.F);
     for (int a = 0; a < 3; ++a) {
       for (int b = 0; b < 3; ++b) F[static_cast<std::size_t>(3 * a + b)][i] = fit.F(a, b);
     }

@@ -18,15 +18,6 @@ struct D2minParams {
   DisplacementMode displacements = DisplacementMode::MinimumImage;
 };
 
-// One atom's local fit (least squares d ≈ F d0 over its pairs). Degenerate neighborhoods (fewer
-// than 3 neighbors, or a neighbor set that does not span 3-D) give zeros and degenerate = true.
-struct LocalStrain {
-  double d2min = 0.0;  // plain sum Σ|d - F d0|², before normalization
-  Mat3 F = Mat3::Zero();
-  int neighbors = 0;
-  bool degenerate = true;
-};
-
 // Green–Lagrange strain E = (FᵀF - I)/2 and the quantities derived from it.
 struct StrainMeasures {
   Mat3 E;

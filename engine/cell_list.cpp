@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "engine/errors.hpp"
+#include "engine/parallel.hpp"
 
 namespace mgs {
 
@@ -38,7 +39,7 @@ CellList::CellList(const Box& box, const std::vector<Vec3>& positions, double bi
   // coordinates: a fractional coordinate a rounding error below 0 goes to the first bin, never
   // to the last one (where it would be a whole cell away from its neighbors).
   constexpr double kInsideTolerance = 1e-10;
-  for (std::size_t i = 0; i < positions.size(); ++i) {
+  parallel::for_each_index(positions.size(), [&](std::size_t i) {
     Vec3 r = positions[i];
     Vec3 s = box.to_fractional(r);
     for (int k = 0; k < 3; ++k) {
@@ -57,18 +58,19 @@ CellList::CellList(const Box& box, const std::vector<Vec3>& positions, double bi
     bin_of[i] = static_cast<std::uint32_t>(
         (static_cast<std::size_t>(b[2]) * nbins_[1] + b[1]) * nbins_[0] + b[0]);
     binned_pos_[i] = r;
-    ++count[bin_of[i] + 1];
-  }
+  });
+  // A counting sort by bin, atoms in index order within a bin.
+  for (const std::uint32_t b : bin_of) ++count[b + 1];
   for (std::size_t b = 0; b < nb; ++b) count[b + 1] += count[b];
   bin_start_ = count;
   atoms_.resize(positions.size());
   std::vector<Vec3> by_atom = std::move(binned_pos_);
   binned_pos_.resize(positions.size());
-  for (std::size_t i = 0; i < positions.size(); ++i) {
-    const std::uint32_t slot = count[bin_of[i]]++;
-    atoms_[slot] = static_cast<std::uint32_t>(i);
-    binned_pos_[slot] = by_atom[i];
-  }
+  for (std::uint32_t& b : bin_of) b = count[b]++;  // bin -> the atom's slot
+  parallel::for_each_index(positions.size(), [&](std::size_t i) {
+    atoms_[bin_of[i]] = static_cast<std::uint32_t>(i);
+    binned_pos_[bin_of[i]] = by_atom[i];
+  });
 }
 
 }  // namespace mgs

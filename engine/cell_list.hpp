@@ -29,6 +29,8 @@ class CellList {
   // Atom indices bin by bin: a traversal in this order visits neighbors one after another (good
   // cache locality for per-atom neighbor searches).
   const std::vector<std::uint32_t>& atoms_in_bin_order() const { return atoms_; }
+  // Their positions as binned (wrapped into the cell along periodic directions), same order.
+  const std::vector<Vec3>& positions_in_bin_order() const { return binned_pos_; }
 
   // Calls f(j, image, delta, r2) for every atom j and periodic image with
   // |pos[j] + h*image - p| <= radius. Visiting order is deterministic (bin by bin, index order).

@@ -39,7 +39,8 @@ class NpySink final : public FrameSink {
       append_bytes(ids, f.id.data(), n);
       std::vector<std::int32_t> t(f.type.begin(), f.type.end());
       append_bytes(types, t.data(), n);
-      for (const Vec3& p : f.pos) append_bytes(pos, p.data(), 3);
+      static_assert(sizeof(Vec3) == 3 * sizeof(double), "positions are packed triples");
+      if (n) append_bytes(pos, f.pos.front().data(), 3 * n);
       write("id_" + tag, npy_file("<i8", {n}, false, ids));
       write("type_" + tag, npy_file("<i4", {n}, false, types));
       write("position_" + tag, npy_file("<f8", {n, 3}, false, pos));
