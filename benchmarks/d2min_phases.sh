@@ -10,7 +10,7 @@
 #   read1    run with no analyzer: read + parse the current frame, json summary
 #   read2    the same with the reference frame as input (its parse alone)
 #   d2min    d2min with the reference by path, json summary only (reads both, reference
-#            neighbor list, reduced displacements, fits, strain, statistics)
+#            cell list, reduced displacements, search + fits, strain, statistics)
 #   d2min+dump  the benchmark's run: d2min plus a per-atom text dump of 3 fields
 #
 # Differences between rungs estimate the phases: d2min - read1 - read2 = neighbor list + fit +
