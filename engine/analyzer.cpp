@@ -31,13 +31,6 @@ const Tessellation& FrameContext::voronoi(const VoronoiOptions& options) const {
   throw std::logic_error("Voronoi tessellation used without declaring it in needs()");
 }
 
-const NeighborList& ReferenceView::neighbors() const {
-  if (!reference.neighbors) {
-    throw std::logic_error("reference neighbor list used without declaring it in needs()");
-  }
-  return *reference.neighbors;
-}
-
 const CellList& ReferenceView::cells() const {
   if (!reference.cells) {
     throw std::logic_error("reference cell list used without declaring it in needs()");

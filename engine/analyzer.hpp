@@ -20,7 +20,6 @@ struct Needs {
   double neighbor_cutoff = 0.0;                     // 0: no neighbor list
   std::optional<VoronoiOptions> voronoi;            // tessellation with these options
   std::optional<ReferenceSpec> reference;           // a reference configuration
-  double reference_neighbor_cutoff = 0.0;           // neighbor list of the reference (0: none)
   bool reference_cells = false;                     // cell list of the reference (any radius)
   std::optional<VoronoiOptions> reference_voronoi;  // tessellation of the reference
 };
@@ -29,8 +28,6 @@ struct Needs {
 struct ReferenceView {
   const ReferenceFrame& reference;
   const Frame& frame() const { return *reference.frame; }
-  // The reference's neighbor list, at the largest reference_neighbor_cutoff asked for.
-  const NeighborList& neighbors() const;
   // The reference's cell list (declared as reference_cells): searches of any radius.
   const CellList& cells() const;
   // The reference's tessellation with these options (declared as reference_voronoi).

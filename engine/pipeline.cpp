@@ -33,14 +33,12 @@ std::unique_ptr<ReferenceService> make_reference_service(
     const ReferenceService::FileReader& read_file, std::size_t frames_in_flight) {
   bool any = false;
   bool cells = false;
-  double cutoff = 0.0;
   std::int64_t deepest = 0;
   std::vector<VoronoiOptions> voronoi;
   for (const auto& a : analyzers) {
     const Needs needs = a->needs();
     if (!needs.reference) continue;
     any = true;
-    cutoff = std::max(cutoff, needs.reference_neighbor_cutoff);
     cells = cells || needs.reference_cells;
     if (needs.reference_voronoi &&
         std::find(voronoi.begin(), voronoi.end(), *needs.reference_voronoi) == voronoi.end()) {
@@ -58,7 +56,7 @@ std::unique_ptr<ReferenceService> make_reference_service(
   // Frames in flight plus the deepest offset: every frame an incremental window can still need.
   const std::size_t capacity = frames_in_flight + static_cast<std::size_t>(deepest) + 1;
   return std::make_unique<ReferenceService>(
-      source.name(), [&source](std::size_t k) { return source.read_input_frame(k); }, files, cutoff,
+      source.name(), [&source](std::size_t k) { return source.read_input_frame(k); }, files,
       std::move(voronoi), capacity, deepest > 0 ? capacity : 0, cells);
 }
 

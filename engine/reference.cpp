@@ -105,13 +105,11 @@ DisplacementMode displacement_mode_from(const nlohmann::json& params) {
 }
 
 ReferenceService::ReferenceService(std::string input_name, InputReader input, FileReader files,
-                                   double neighbor_cutoff, std::vector<VoronoiOptions> voronoi,
-                                   std::size_t cache_capacity, std::size_t offered_capacity,
-                                   bool cells)
+                                   std::vector<VoronoiOptions> voronoi, std::size_t cache_capacity,
+                                   std::size_t offered_capacity, bool cells)
     : input_name_(std::move(input_name)),
       input_(std::move(input)),
       files_(std::move(files)),
-      neighbor_cutoff_(neighbor_cutoff),
       cells_(cells),
       voronoi_(std::move(voronoi)),
       capacity_(std::max<std::size_t>(1, cache_capacity)),
@@ -122,12 +120,9 @@ std::shared_ptr<const ReferenceFrame> ReferenceService::prepare(
   auto ref = std::make_shared<ReferenceFrame>();
   ref->file = key.first.empty() ? input_name_ : key.first;
   ref->input_index = key.second;
-  if (cells_ || neighbor_cutoff_ > 0.0 || !voronoi_.empty()) {
+  if (cells_ || !voronoi_.empty()) {
     auto cells = std::make_shared<const CellList>(
-        frame->box, frame->pos, neighbor_bin_size(frame->box, frame->size(), neighbor_cutoff_));
-    if (neighbor_cutoff_ > 0.0) {
-      ref->neighbors = std::make_shared<const NeighborList>(*cells, frame->pos, neighbor_cutoff_);
-    }
+        frame->box, frame->pos, neighbor_bin_size(frame->box, frame->size(), 0.0));
     for (const auto& o : voronoi_) {
       ref->tessellations.push_back(compute_tessellation(*cells, frame->pos, frame->type, o));
     }

@@ -63,9 +63,8 @@ struct ReferenceFrame {
   std::string file;         // where it was read, for messages
   std::size_t input_index;  // frame number in that input
   std::shared_ptr<const Frame> frame;
-  std::shared_ptr<const NeighborList> neighbors;  // null when no analyzer asked for one
-  std::vector<Tessellation> tessellations;        // one per Voronoi option set asked for
-  std::shared_ptr<const CellList> cells;          // null when no analyzer asked for one
+  std::vector<Tessellation> tessellations;  // one per Voronoi option set asked for
+  std::shared_ptr<const CellList> cells;    // null when no analyzer asked for one
 };
 
 // Loads and caches reference frames. Thread-safe: concurrent requests for the same frame load it
@@ -82,8 +81,8 @@ class ReferenceService {
   // `cache_capacity` bounds the frames kept for offsets, `offered_capacity` the frames kept
   // from offer() (0 when no analyzer uses an offset). `cells`: keep each reference's cell list.
   ReferenceService(std::string input_name, InputReader input, FileReader files,
-                   double neighbor_cutoff, std::vector<VoronoiOptions> voronoi,
-                   std::size_t cache_capacity, std::size_t offered_capacity, bool cells = false);
+                   std::vector<VoronoiOptions> voronoi, std::size_t cache_capacity,
+                   std::size_t offered_capacity, bool cells = false);
 
   // The reference of the frame with input number `current` for `spec`. Throws InputError when
   // the reference frame does not exist.
@@ -105,7 +104,6 @@ class ReferenceService {
   std::string input_name_;
   InputReader input_;
   FileReader files_;
-  double neighbor_cutoff_;
   bool cells_;
   std::vector<VoronoiOptions> voronoi_;
   std::size_t capacity_;

@@ -21,18 +21,16 @@ std::unique_ptr<Analyzer> make_analyzer(const std::string& type, const nlohmann:
 std::vector<AnalyzerResult> compute_with_inputs(
     const Frame& current, std::size_t current_index, const std::vector<Frame>& inputs,
     const std::vector<std::unique_ptr<Analyzer>>& analyzers, const std::vector<TypeInfo>& types) {
-  double cutoff = 0.0;
   bool cells = false;
   std::vector<VoronoiOptions> voronoi;
   for (const auto& a : analyzers) {
-    cutoff = std::max(cutoff, a->needs().reference_neighbor_cutoff);
     cells = cells || a->needs().reference_cells;
     if (a->needs().reference_voronoi) voronoi.push_back(*a->needs().reference_voronoi);
   }
   ReferenceService service(
       "memory", [&inputs](std::size_t k) { return inputs.at(k); },
-      [](const std::string&, std::size_t) -> Frame { throw std::logic_error("no files"); }, cutoff,
-      voronoi, 4, 4, cells);
+      [](const std::string&, std::size_t) -> Frame { throw std::logic_error("no files"); }, voronoi,
+      4, 4, cells);
   return compute_frame(current, analyzers, types, &service, current_index);
 }
 

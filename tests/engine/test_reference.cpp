@@ -61,15 +61,19 @@ TEST_CASE("reference: a fixed reference is loaded once however many frames ask a
         ++loads;
         return f;
       },
-      [](const std::string&, std::size_t) -> Frame { throw std::logic_error("no files"); }, 3.0, {},
-      4, 0);
+      [](const std::string&, std::size_t) -> Frame { throw std::logic_error("no files"); }, {}, 4,
+      0, true);
   std::vector<std::shared_ptr<const ReferenceFrame>> got(64);
   tbb::parallel_for(std::size_t{0}, got.size(),
                     [&](std::size_t k) { got[k] = service.get(ReferenceSpec{}, k + 1); });
   CHECK(loads == 1);
   for (const auto& g : got) CHECK(g.get() == got.front().get());
-  REQUIRE(got.front()->neighbors);
-  CHECK(got.front()->neighbors->of(0).size() == 12);  // built once, at the asked cutoff
+  REQUIRE(got.front()->cells);  // built once, with the frame
+  int found = 0;
+  got.front()->cells->for_each_within(
+      f.pos[0], 3.0,
+      [&](std::uint32_t, Image, const Vec3&, double r2) { found += r2 > 0.0 ? 1 : 0; });
+  CHECK(found == 12);
 }
 
 TEST_CASE("reference: offsets use frames the pipeline offered and refuse to reach before 0",
@@ -84,8 +88,8 @@ TEST_CASE("reference: offsets use frames the pipeline offered and refuse to reac
         loaded.push_back(k);
         return f;
       },
-      [](const std::string&, std::size_t) -> Frame { throw std::logic_error("no files"); }, 0.0, {},
-      4, 4);
+      [](const std::string&, std::size_t) -> Frame { throw std::logic_error("no files"); }, {}, 4,
+      4);
   ReferenceSpec back2;
   back2.kind = ReferenceSpec::Kind::Offset;
   back2.offset = -2;
@@ -110,7 +114,7 @@ TEST_CASE("reference: atoms are matched by id and differing sets are named", "[r
   Frame b = a;
   b.id[2] = 100;  // atom 3 replaced by atom 100 (still sorted)
   std::sort(b.id.begin(), b.id.end());
-  ReferenceFrame ref{"ref.dump", 0, std::make_shared<const Frame>(b), nullptr, {}, nullptr};
+  ReferenceFrame ref{"ref.dump", 0, std::make_shared<const Frame>(b), {}, nullptr};
   try {
     check_same_atoms(a, ref);
     FAIL("no error");
@@ -119,7 +123,7 @@ TEST_CASE("reference: atoms are matched by id and differing sets are named", "[r
     CHECK_THAT(e.what(), Catch::Contains("1 ids missing from the reference (3)") &&
                              Catch::Contains("1 ids missing from the current frame (100)"));
   }
-  ReferenceFrame same{"ref.dump", 0, std::make_shared<const Frame>(a), nullptr, {}, nullptr};
+  ReferenceFrame same{"ref.dump", 0, std::make_shared<const Frame>(a), {}, nullptr};
   CHECK_NOTHROW(check_same_atoms(a, same));
 }
 
