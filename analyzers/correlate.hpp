@@ -26,7 +26,11 @@ struct CorrelateParams {
 class CorrelateAnalyzer : public Analyzer {
  public:
   CorrelateAnalyzer(std::string label, CorrelateParams params);
-  Needs needs() const override { return {}; }
+  Needs needs() const override {
+    Needs n;
+    n.cells = true;
+    return n;
+  }
   FrameResult compute(const FrameContext& context) const override;
   void consume(const FrameInfo& info, FrameResult& result) override;
   std::optional<FrameResult> finish() override;

@@ -175,8 +175,9 @@ D2minAnalyzer::D2minAnalyzer(std::string label, D2minParams params)
 Needs D2minAnalyzer::needs() const {
   Needs n;
   n.reference = params_.reference;
-  // The current frame's cell list is always there; the reference's is asked for.
+  // Neighbors come from a search in the configuration they are taken from.
   n.reference_cells = params_.neighbors_from_reference;
+  n.cells = !params_.neighbors_from_reference;
   return n;
 }
 

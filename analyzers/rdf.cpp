@@ -343,7 +343,9 @@ RdfAnalyzer::RdfAnalyzer(std::string label, RdfParams params)
 // The histogram walks the engine's cell list directly: a stored neighbor list out to r_max
 // (~250 neighbors per atom at 10 Å) would cost memory and a sort per atom for nothing.
 Needs RdfAnalyzer::needs() const {
-  return {};
+  Needs n;
+  n.cells = true;
+  return n;
 }
 
 namespace {

@@ -16,6 +16,11 @@ std::string FrameContext::element_of(int type) const {
   return "";
 }
 
+const CellList& FrameContext::cells() const {
+  if (!cells_) throw std::logic_error("cell list used without declaring it in needs()");
+  return *cells_;
+}
+
 const NeighborList& FrameContext::neighbors() const {
   if (!neighbors_) throw std::logic_error("neighbor list used without declaring it in needs()");
   return *neighbors_;

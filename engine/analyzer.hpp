@@ -18,6 +18,7 @@ namespace mgs {
 // What an analyzer asks the engine to build for each frame.
 struct Needs {
   double neighbor_cutoff = 0.0;                     // 0: no neighbor list
+  bool cells = false;                               // the frame's cell list (any radius)
   std::optional<VoronoiOptions> voronoi;            // tessellation with these options
   std::optional<ReferenceSpec> reference;           // a reference configuration
   bool reference_cells = false;                     // cell list of the reference (any radius)
@@ -37,7 +38,7 @@ struct ReferenceView {
 // Services the engine built for one frame; analyzers read them, never build them.
 class FrameContext {
  public:
-  FrameContext(const Frame& frame, const std::vector<TypeInfo>& types, const CellList& cells,
+  FrameContext(const Frame& frame, const std::vector<TypeInfo>& types, const CellList* cells,
                const NeighborList* neighbors, const std::vector<const Tessellation*>& voronoi)
       : frame_(frame), types_(types), cells_(cells), neighbors_(neighbors), voronoi_(voronoi) {}
 
@@ -46,7 +47,8 @@ class FrameContext {
   // The element of a type: from the input (element column, data file) or the run file; "" if
   // neither names it.
   std::string element_of(int type) const;
-  const CellList& cells() const { return cells_; }
+  // The frame's cell list (declared as cells).
+  const CellList& cells() const;
   // The shared neighbor list; its cutoff is the largest any analyzer asked for.
   const NeighborList& neighbors() const;
   // The tessellation built with these options (declared through needs()); one that also keeps
@@ -75,7 +77,7 @@ class FrameContext {
  private:
   const Frame& frame_;
   const std::vector<TypeInfo>& types_;
-  const CellList& cells_;
+  const CellList* cells_;
   const NeighborList* neighbors_;
   const std::vector<const Tessellation*>& voronoi_;
   const References* references_ = nullptr;

@@ -66,11 +66,13 @@ std::vector<AnalyzerResult> compute_frame(const Frame& frame,
                                           ReferenceService* references, std::size_t input_index,
                                           StageTimes* timings) {
   double cutoff = 0.0;
+  bool want_cells = false;
   std::vector<VoronoiOptions> voronoi_options;
   FrameContext::References refs;
   for (const auto& a : analyzers) {
     const Needs needs = a->needs();
     cutoff = std::max(cutoff, needs.neighbor_cutoff);
+    want_cells = want_cells || needs.cells;
     if (needs.reference && std::none_of(refs.begin(), refs.end(), [&](const auto& r) {
           return r.first == *needs.reference;
         })) {
@@ -94,9 +96,12 @@ std::vector<AnalyzerResult> compute_frame(const Frame& frame,
       same->store_faces = same->store_faces || needs.voronoi->store_faces;
   }
   std::optional<StageTimer> timer(std::in_place, timings, "service: cell and neighbor lists");
-  const CellList cells(frame.box, frame.pos, neighbor_bin_size(frame.box, frame.size(), cutoff));
+  std::optional<CellList> cells;
+  if (want_cells || cutoff > 0.0 || !voronoi_options.empty()) {
+    cells.emplace(frame.box, frame.pos, neighbor_bin_size(frame.box, frame.size(), cutoff));
+  }
   std::optional<NeighborList> neighbors;
-  if (cutoff > 0.0) neighbors.emplace(cells, frame.pos, cutoff);
+  if (cutoff > 0.0) neighbors.emplace(*cells, frame.pos, cutoff);
   if (voronoi_options.empty())
     timer.reset();
   else
@@ -104,12 +109,13 @@ std::vector<AnalyzerResult> compute_frame(const Frame& frame,
   std::vector<Tessellation> tessellations;
   tessellations.reserve(voronoi_options.size());
   for (const auto& o : voronoi_options) {
-    tessellations.push_back(compute_tessellation(cells, frame.pos, frame.type, o));
+    tessellations.push_back(compute_tessellation(*cells, frame.pos, frame.type, o));
   }
   timer.reset();
   std::vector<const Tessellation*> tess_ptrs;
   for (const auto& t : tessellations) tess_ptrs.push_back(&t);
-  FrameContext context(frame, types, cells, neighbors ? &*neighbors : nullptr, tess_ptrs);
+  FrameContext context(frame, types, cells ? &*cells : nullptr, neighbors ? &*neighbors : nullptr,
+                       tess_ptrs);
   std::vector<AnalyzerResult> results;
   results.reserve(analyzers.size());  // no reallocation: the context reads earlier results
   context.set_references(&refs);

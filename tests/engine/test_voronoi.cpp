@@ -767,10 +767,10 @@ TEST_CASE("voronoi: a tessellation that keeps its faces also serves requests wit
   CHECK(faces.coordination == none.coordination);
   const std::vector<TypeInfo> types;
   const std::vector<const Tessellation*> only_faces{&faces}, only_plain{&none};
-  const FrameContext a(frame, types, cells, nullptr, only_faces);
+  const FrameContext a(frame, types, &cells, nullptr, only_faces);
   CHECK(&a.voronoi(plain) == &faces);
   CHECK(&a.voronoi(with_faces) == &faces);
-  const FrameContext b(frame, types, cells, nullptr, only_plain);
+  const FrameContext b(frame, types, &cells, nullptr, only_plain);
   CHECK(&b.voronoi(plain) == &none);
   CHECK_THROWS_AS(b.voronoi(with_faces), std::logic_error);
   VoronoiOptions other = plain;
