@@ -209,41 +209,35 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
   // default), A is the identity exactly.
   const Mat3& same_cell = from_ref ? cells.reference : cells.current;
   const Mat3& moved_cell = from_ref ? cells.current : cells.reference;
-  const bool same_is_list = same_cell == list_box.cell();
-  const Mat3 to_same = same_cell * list_box.inverse();
-  const Mat3 to_moved = moved_cell * list_box.inverse();
-  const auto v_of = [&](std::size_t i) {
-    return from_ref ? Vec3(moved_cell * ds[i]) : Vec3(-(moved_cell * ds[i]));
-  };
+  const Mat3 A =
+      same_cell == list_box.cell() ? Mat3::Identity() : Mat3(same_cell * list_box.inverse());
+  const Mat3 B = moved_cell * list_box.inverse();
+  const double v_sign = from_ref ? 1.0 : -1.0;
   // Atoms are taken, and their neighbors found, in the cell list's bin order (slots): positions
   // and v are then read in sequence or from cache, however the atoms are numbered.
   const std::vector<std::uint32_t>& slot_atom = cl.atoms_in_bin_order();
   const std::vector<Vec3>& slot_pos = cl.positions_in_bin_order();
   std::vector<Vec3> v_slot(n);
-  parallel::for_each_index(n, [&](std::size_t k) { v_slot[k] = v_of(slot_atom[k]); });
-  // An atom's own periodic images are at least a cell thickness away; only the atom itself is
-  // closer than half of one.
-  const double half_width =
-      0.5 * std::min({list_box.perpendicular_width(0), list_box.perpendicular_width(1),
-                      list_box.perpendicular_width(2)});
-  const double self2 = half_width * half_width;
+  parallel::for_each_index(
+      n, [&](std::size_t k) { v_slot[k] = v_sign * (moved_cell * ds[slot_atom[k]]); });
 
   // The fits are written in slot order, in sequence, and spread to the per-atom fields after.
   const auto fits = std::make_unique_for_overwrite<LocalStrain[]>(n);
-  const Mat3 A = same_is_list ? Mat3::Identity() : to_same;
   parallel::for_blocks(n, [&](std::size_t begin, std::size_t end) {
     PairSums pairs;
     for (std::size_t k = begin; k < end; ++k) {
       pairs.clear();
       const Vec3& vi = v_slot[k];
       cl.for_each_slot_within(slot_pos[k], params_.cutoff,
-                              [&](std::uint32_t slot, const Image&, const Vec3& s, double r2) {
-                                if (slot == k && r2 < self2) return;
+                              [&](std::uint32_t slot, const Image& image, const Vec3& s, double) {
+                                // The search starts at the slot's own binned position: the atom
+                                // itself is found exactly there, its periodic images elsewhere.
+                                if (slot == k && image == Image{0, 0, 0}) return;
                                 const Vec3& vj = v_slot[slot];
                                 pairs.add(s(0), s(1), s(2), vj(0) - vi(0), vj(1) - vi(1),
                                           vj(2) - vi(2));
                               });
-      fits[k] = analyzers::fit(pairs, A, to_moved, from_ref);
+      fits[k] = analyzers::fit(pairs, A, B, from_ref);
     }
   });
   std::vector<std::uint32_t> slot_of(n);

@@ -21,8 +21,7 @@ NeighborList::NeighborList(const CellList& cells, const std::vector<Vec3>& posit
       [&](std::size_t b, std::size_t e) {
         const auto block = static_cast<std::uint32_t>(b / kBlock);
         std::vector<Neighbor>& out = blocks_[block];
-        for (std::size_t k = b; k < e; ++k) {
-          const auto i = static_cast<std::uint32_t>(k);
+        for (auto i = static_cast<std::uint32_t>(b); i < e; ++i) {
           const std::size_t before = out.size();
           cells.for_each_within(pos_[i], cutoff,
                                 [&](std::uint32_t j, Image img, const Vec3&, double) {
@@ -31,7 +30,7 @@ NeighborList::NeighborList(const CellList& cells, const std::vector<Vec3>& posit
           slots_[i] = {block, static_cast<std::uint32_t>(before),
                        static_cast<std::uint32_t>(out.size() - before)};
           // One guess from the first atom avoids most regrowth of the block's buffer.
-          if (k == b) out.reserve((out.size() + 4) * (e - b) * 5 / 4);
+          if (i == b) out.reserve((out.size() + 4) * (e - b) * 5 / 4);
         }
       },
       kBlock);
