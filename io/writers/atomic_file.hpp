@@ -4,6 +4,7 @@
 // never destroys the output of an earlier run.
 #include <cstdio>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,6 +39,8 @@ class AtomicFile {
 class AtomicFileSet {
  public:
   void add(const std::filesystem::path& path, std::string_view data);
+  // A file made of several parts, written one after the other (no copy into one buffer).
+  void add(const std::filesystem::path& path, std::initializer_list<std::string_view> parts);
   void commit();
   void abort() noexcept;
   bool empty() const { return files_.empty(); }

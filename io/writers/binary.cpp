@@ -9,8 +9,8 @@ std::vector<double> column_as_double(const OutputColumn& c, std::size_t n) {
   return v;
 }
 
-std::string npy_file(const std::string& descr, const std::vector<std::size_t>& shape,
-                     bool fortran_order, const std::string& data) {
+std::string npy_header(const std::string& descr, const std::vector<std::size_t>& shape,
+                       bool fortran_order) {
   std::string dims;
   for (std::size_t s : shape) dims += fmt::format("{}, ", s);
   if (shape.size() > 1)
@@ -29,8 +29,12 @@ std::string npy_file(const std::string& descr, const std::vector<std::size_t>& s
   out.push_back(static_cast<char>(len & 0xff));
   out.push_back(static_cast<char>(len >> 8));
   out += header;
-  out += data;
   return out;
+}
+
+std::string npy_file(const std::string& descr, const std::vector<std::size_t>& shape,
+                     bool fortran_order, const std::string& data) {
+  return npy_header(descr, shape, fortran_order) + data;
 }
 
 std::vector<std::size_t> grid_shape(const GridField& g) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/pipeline.hpp"
@@ -33,10 +34,19 @@ inline std::string frame_tag(const FrameRecord& rec) {
   return rec.final ? std::string("final") : fmt::format("{:06}", rec.info.index);
 }
 
-// A NumPy .npy file (format 1.0): `descr` such as "<f8", `shape` as given. With fortran_order
-// the first index varies fastest in `data`.
+// The header of a NumPy .npy file (format 1.0): `descr` such as "<f8", `shape` as given. With
+// fortran_order the first index varies fastest in the data that follows it.
+std::string npy_header(const std::string& descr, const std::vector<std::size_t>& shape,
+                       bool fortran_order);
+// A whole .npy file: the header, then `data`.
 std::string npy_file(const std::string& descr, const std::vector<std::size_t>& shape,
                      bool fortran_order, const std::string& data);
+
+// The bytes of n values, to write as they are stored.
+template <class T>
+std::string_view raw_bytes(const T* data, std::size_t n) {
+  return {reinterpret_cast<const char*>(data), n * sizeof(T)};
+}
 
 // The shape of a grid field as the npy output writes it: the binned cell axes in order a, b, c
 // (fortran order, so arr[i, j, k] is bin (i, j, k)); a 3-D grid is (na, nb, nc), a map in the

@@ -16,12 +16,6 @@ namespace mgs::io {
 
 namespace {
 
-std::string doubles(const std::vector<double>& v) {
-  std::string out;
-  append_bytes(out, v.data(), v.size());
-  return out;
-}
-
 class NpySink final : public FrameSink {
  public:
   explicit NpySink(const OutputSpec& spec) : spec_(spec) {}
@@ -35,25 +29,31 @@ class NpySink final : public FrameSink {
     const auto cols =
         numeric_columns(rec, rec.final ? std::vector<std::string>{} : spec_.fields, "npy");
     if (!rec.final) {
-      std::string ids, types, pos;
-      append_bytes(ids, f.id.data(), n);
-      std::vector<std::int32_t> t(f.type.begin(), f.type.end());
-      append_bytes(types, t.data(), n);
+      const std::vector<std::int32_t> types(f.type.begin(), f.type.end());
       static_assert(sizeof(Vec3) == 3 * sizeof(double), "positions are packed triples");
-      if (n) append_bytes(pos, f.pos.front().data(), 3 * n);
-      write("id_" + tag, npy_file("<i8", {n}, false, ids));
-      write("type_" + tag, npy_file("<i4", {n}, false, types));
-      write("position_" + tag, npy_file("<f8", {n, 3}, false, pos));
+      write("id_" + tag, npy_header("<i8", {n}, false), raw_bytes(f.id.data(), n));
+      write("type_" + tag, npy_header("<i4", {n}, false), raw_bytes(types.data(), n));
+      write("position_" + tag, npy_header("<f8", {n, 3}, false),
+            raw_bytes(n ? f.pos.front().data() : nullptr, 3 * n));
     }
     for (const auto& c : cols) {
+      const std::string name = c.name + "_" + tag;
       if (c.field && c.field->is_integer()) {
         const auto& v = std::get<std::vector<std::int64_t>>(c.field->values);
-        std::string data;
-        append_bytes(data, v.data(), v.size());
-        write(c.name + "_" + tag, npy_file("<i8", {n}, false, data));
-      } else {
-        write(c.name + "_" + tag, npy_file("<f8", {n}, false, doubles(column_as_double(c, n))));
+        write(name, npy_header("<i8", {n}, false), raw_bytes(v.data(), n));
+        continue;
       }
+      // Double columns are written from where they are stored; others converted first.
+      const std::vector<double>* stored =
+          c.input ? c.input
+          : c.field ? std::get_if<std::vector<double>>(&c.field->values)
+                    : nullptr;
+      std::vector<double> converted;
+      if (!stored || stored->size() != n) {
+        converted = column_as_double(c, n);
+        stored = &converted;
+      }
+      write(name, npy_header("<f8", {n}, false), raw_bytes(stored->data(), n));
     }
     // The final frame's grids arrive through finish().
     if (!rec.final) write_grids(rec.results, tag);
@@ -71,14 +71,14 @@ class NpySink final : public FrameSink {
   void write_grids(const std::vector<AnalyzerResult>& results, const std::string& tag) {
     for (const auto& r : results) {
       for (const auto& g : r.result.grids) {
-        write(r.label + "_" + g.name + "_" + tag,
-              npy_file("<f8", grid_shape(g), true, doubles(g.values)));
+        write(r.label + "_" + g.name + "_" + tag, npy_header("<f8", grid_shape(g), true),
+              raw_bytes(g.values.data(), g.values.size()));
       }
     }
   }
 
-  void write(const std::string& name, const std::string& bytes) {
-    files_.add(spec_.path / (name + ".npy"), bytes);
+  void write(const std::string& name, const std::string& header, std::string_view data) {
+    files_.add(spec_.path / (name + ".npy"), {header, data});
   }
 
   OutputSpec spec_;
