@@ -4,7 +4,9 @@
 
 #include <Eigen/LU>
 #include <Eigen/SVD>
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <memory>
 
 #include "engine/displacement.hpp"
@@ -128,7 +130,6 @@ StrainMeasures strain_measures(const Mat3& F) {
                            (E(1, 1) - E(2, 2)) * (E(1, 1) - E(2, 2))) /
                               6.0);
   m.volumetric = E.trace() / 3.0;
-  m.rotation = rotation_angle(F);
   return m;
 }
 
@@ -244,14 +245,28 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
   parallel::for_each_index(
       n, [&](std::size_t k) { slot_of[slot_atom[k]] = static_cast<std::uint32_t>(k); });
 
+  // D²min, the two strain invariants, the neighbor count and the flag are always made (the
+  // summary reports them); F, E and the rotation only when the run uses them.
+  const auto any_used = [&](const std::string& prefix, std::initializer_list<const char*> tails) {
+    return std::any_of(tails.begin(), tails.end(),
+                       [&](const char* t) { return field_used(prefix + t); });
+  };
+  const bool want_F = any_used("F_", {"xx", "xy", "xz", "yx", "yy", "yz", "zx", "zy", "zz"});
+  const bool want_E = any_used("strain_", {"xx", "yy", "zz", "xy", "xz", "yz"});
+  const bool want_rotation = field_used("rotation_angle");
   std::vector<double> value, shear, volumetric, rotation;
   std::array<std::vector<double>, 9> F;
   std::array<std::vector<double>, 6> E;
   std::vector<std::int64_t> count, degenerate;
-  // 21 arrays of n zeros: allocated side by side, so that the threads share the page faults.
-  std::vector<std::vector<double>*> arrays = {&value, &shear, &volumetric, &rotation};
-  for (auto& f : F) arrays.push_back(&f);
-  for (auto& e : E) arrays.push_back(&e);
+  // The arrays of n zeros are allocated side by side, so that the threads share the page faults.
+  std::vector<std::vector<double>*> arrays = {&value, &shear, &volumetric};
+  if (want_rotation) arrays.push_back(&rotation);
+  if (want_F) {
+    for (auto& f : F) arrays.push_back(&f);
+  }
+  if (want_E) {
+    for (auto& e : E) arrays.push_back(&e);
+  }
   parallel::for_each_index(
       arrays.size() + 2,
       [&](std::size_t a) {
@@ -277,18 +292,22 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
     }
     if (fit.degenerate) return;  // zeros everywhere, flagged
     const StrainMeasures m = strain_measures(fit.F);
-    for (int a = 0; a < 3; ++a) {
-      for (int b = 0; b < 3; ++b) F[static_cast<std::size_t>(3 * a + b)][i] = fit.F(a, b);
-    }
-    E[0][i] = m.E(0, 0);
-    E[1][i] = m.E(1, 1);
-    E[2][i] = m.E(2, 2);
-    E[3][i] = m.E(0, 1);
-    E[4][i] = m.E(0, 2);
-    E[5][i] = m.E(1, 2);
     shear[i] = m.von_mises;
     volumetric[i] = m.volumetric;
-    rotation[i] = m.rotation;
+    if (want_rotation) rotation[i] = rotation_angle(fit.F);
+    if (want_F) {
+      for (int a = 0; a < 3; ++a) {
+        for (int b = 0; b < 3; ++b) F[static_cast<std::size_t>(3 * a + b)][i] = fit.F(a, b);
+      }
+    }
+    if (want_E) {
+      E[0][i] = m.E(0, 0);
+      E[1][i] = m.E(1, 1);
+      E[2][i] = m.E(2, 2);
+      E[3][i] = m.E(0, 1);
+      E[4][i] = m.E(0, 2);
+      E[5][i] = m.E(1, 2);
+    }
   });
 
   FrameResult out;
@@ -317,18 +336,20 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
   out.fields.push_back({"volumetric_strain", "", "tr(E)/3", std::move(volumetric)});
   const char* strain_names[6] = {"strain_xx", "strain_yy", "strain_zz",
                                  "strain_xy", "strain_xz", "strain_yz"};
-  for (std::size_t k = 0; k < 6; ++k) {
+  for (std::size_t k = 0; k < 6 && want_E; ++k) {
     out.fields.push_back({strain_names[k], "", "Green–Lagrange strain component", std::move(E[k])});
   }
-  for (int a = 0; a < 3; ++a) {
+  for (int a = 0; a < 3 && want_F; ++a) {
     for (int b = 0; b < 3; ++b) {
       out.fields.push_back({fmt::format("F_{}{}", kAxes[a], kAxes[b]), "",
                             "deformation gradient component",
                             std::move(F[static_cast<std::size_t>(3 * a + b)])});
     }
   }
-  out.fields.push_back({"rotation_angle", "rad", "rotation angle of the polar decomposition F = RU",
-                        std::move(rotation)});
+  if (want_rotation) {
+    out.fields.push_back({"rotation_angle", "rad",
+                          "rotation angle of the polar decomposition F = RU", std::move(rotation)});
+  }
   out.fields.push_back({"neighbors", "", "neighbors in the fit", std::move(count)});
   out.fields.push_back(
       {"degenerate", "", "1 where the fit is undefined (values set to 0)", std::move(degenerate)});

@@ -23,7 +23,6 @@ struct StrainMeasures {
   Mat3 E;
   double von_mises;   // sqrt(Exy²+Exz²+Eyz² + ((Exx-Eyy)²+(Exx-Ezz)²+(Eyy-Ezz)²)/6)
   double volumetric;  // tr(E)/3
-  double rotation;    // angle of the rotation R of F = R U (polar decomposition), radians
 };
 StrainMeasures strain_measures(const Mat3& F);
 // Angle (radians, in [0, π]) of the proper rotation R of the polar decomposition F = R U.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/field.hpp"
+#include "engine/field_use.hpp"
 #include "engine/frame.hpp"
 #include "engine/neighbor_list.hpp"
 #include "engine/reference.hpp"
@@ -119,9 +120,17 @@ class Analyzer {
   virtual void begin(const RunShape&) {}
   // Fields that need the whole run (written as one final frame); nullopt if none.
   virtual std::optional<FrameResult> finish() { return std::nullopt; }
+  // The columns the run uses (told before the first frame). compute() may leave out a field
+  // whose column is not used; by default every column is.
+  void set_field_use(FieldUse use) { field_use_ = std::move(use); }
+
+ protected:
+  // Whether the run uses this analyzer's field `field` (column "<label>_<field>").
+  bool field_used(const std::string& field) const { return field_use_.uses(label_ + "_" + field); }
 
  private:
   std::string label_;
+  FieldUse field_use_;
 };
 
 }  // namespace mgs

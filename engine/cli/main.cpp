@@ -18,6 +18,7 @@
 #include "engine/map_statistics.hpp"
 #include "engine/registry.hpp"
 #include "io/config.hpp"
+#include "io/field_use.hpp"
 #include "io/lammps_data.hpp"
 #include "io/lammps_dump.hpp"
 #include "io/maps/map_read.hpp"
@@ -81,6 +82,9 @@ int command_run(const std::string& run_file, int threads, bool quiet, bool timin
   for (const auto& a : cfg.analyzers) {
     analyzers.push_back(Registry::instance().find(a.type)->make(a.params, a.label, run));
   }
+  // Analyzers may skip fields that no output writes and no analyzer names.
+  const FieldUse field_use = io::used_fields(cfg);
+  for (auto& a : analyzers) a->set_field_use(field_use);
   auto source = io::open_trajectory(cfg.input);
   if (g_stop.load()) throw Interrupted();
   std::vector<std::unique_ptr<FrameSink>> sinks;

@@ -1,5 +1,7 @@
 #include "io/writers/sinks.hpp"
 
+#include <algorithm>
+
 #include "engine/errors.hpp"
 
 namespace mgs::io {
@@ -8,6 +10,14 @@ const std::vector<std::string>& output_formats() {
   static const std::vector<std::string> formats{"lammps_dump", "csv", "json", "csv_tables", "npy",
                                                 "vti",         "vtu", "png",  "csv_grids",  "tiff"};
   return formats;
+}
+
+bool writes_every_field_by_default(const std::string& format) {
+  // json writes summaries only, png no histogram unless asked; the rest of these write grids
+  // and tables. Any other format (those listed first, or one added later) writes every column.
+  static const std::vector<std::string> none{"json", "png", "csv_tables", "vti", "csv_grids",
+                                             "tiff"};
+  return std::find(none.begin(), none.end(), format) == none.end();
 }
 
 std::unique_ptr<FrameSink> make_sink(const OutputSpec& spec, const nlohmann::json& run_info) {

@@ -23,6 +23,9 @@ struct OutputSpec {
 // The format names make_sink() accepts.
 const std::vector<std::string>& output_formats();
 
+// Whether an output of this format with no "fields" list writes every per-atom column.
+bool writes_every_field_by_default(const std::string& format);
+
 // `run_info` (version, run file, analyzer parameters) goes into the JSON summary.
 std::unique_ptr<FrameSink> make_sink(const OutputSpec& spec, const nlohmann::json& run_info);
 
