@@ -21,7 +21,6 @@ namespace {
 
 // One atom's local fit (least squares d ≈ F d0 over its pairs). Degenerate neighborhoods (fewer
 // than 3 neighbors, or a neighbor set that does not span 3-D) give zeros and degenerate = true.
-// No default values: a million of them are made uninitialised and filled in parallel.
 struct LocalStrain {
   double d2min;  // plain sum Σ|d - F d0|², before normalization
   Mat3 F;
@@ -35,23 +34,36 @@ struct LocalStrain {
 // accesses to the same stack slots here, and the failed store forwarding doubled the time.
 class PairSums {
  public:
-  void clear() {
-    count_ = 0;
-    std::fill(std::begin(ss_), std::end(ss_), 0.0);
-    std::fill(std::begin(vs_), std::end(vs_), 0.0);
-    std::fill(std::begin(vv_), std::end(vv_), 0.0);
-  }
+  void clear() { count_ = 0; }
   void add(double s0, double s1, double s2, double v0, double v1, double v2) {
     if (6 * (count_ + 1) > pairs_.size()) pairs_.resize(2 * pairs_.size() + 96);
     double* p = pairs_.data() + 6 * count_++;
     p[0] = s0, p[1] = s1, p[2] = s2, p[3] = v0, p[4] = v1, p[5] = v2;
-    ss_[0] += s0 * s0, ss_[1] += s0 * s1, ss_[2] += s0 * s2;
-    ss_[3] += s1 * s1, ss_[4] += s1 * s2, ss_[5] += s2 * s2;
-    vs_[0] += v0 * s0, vs_[1] += v0 * s1, vs_[2] += v0 * s2;
-    vs_[3] += v1 * s0, vs_[4] += v1 * s1, vs_[5] += v1 * s2;
-    vs_[6] += v2 * s0, vs_[7] += v2 * s1, vs_[8] += v2 * s2;
-    vv_[0] += v0 * v0, vv_[1] += v0 * v1, vv_[2] += v0 * v2;
-    vv_[3] += v1 * v1, vv_[4] += v1 * v2, vv_[5] += v2 * v2;
+  }
+  // Forms Σ s sᵀ, Σ Δv sᵀ and, when asked, Σ Δv Δvᵀ over the pairs added. A loop of its own
+  // after the search: interleaved with it, the running sums did not fit in registers.
+  void accumulate(bool with_vv) {
+    double a[6] = {}, b[9] = {};
+    for (std::size_t k = 0; k < count_; ++k) {
+      const double* x = pairs_.data() + 6 * k;
+      const double s0 = x[0], s1 = x[1], s2 = x[2], v0 = x[3], v1 = x[4], v2 = x[5];
+      a[0] += s0 * s0, a[1] += s0 * s1, a[2] += s0 * s2;
+      a[3] += s1 * s1, a[4] += s1 * s2, a[5] += s2 * s2;
+      b[0] += v0 * s0, b[1] += v0 * s1, b[2] += v0 * s2;
+      b[3] += v1 * s0, b[4] += v1 * s1, b[5] += v1 * s2;
+      b[6] += v2 * s0, b[7] += v2 * s1, b[8] += v2 * s2;
+    }
+    std::copy(std::begin(a), std::end(a), ss_);
+    std::copy(std::begin(b), std::end(b), vs_);
+    if (!with_vv) return;
+    double c[6] = {};
+    for (std::size_t k = 0; k < count_; ++k) {
+      const double* x = pairs_.data() + 6 * k;
+      const double v0 = x[3], v1 = x[4], v2 = x[5];
+      c[0] += v0 * v0, c[1] += v0 * v1, c[2] += v0 * v2;
+      c[3] += v1 * v1, c[4] += v1 * v2, c[5] += v2 * v2;
+    }
+    std::copy(std::begin(c), std::end(c), vv_);
   }
   std::size_t size() const { return count_; }
   Mat3 ss() const { return symmetric(ss_); }  // Σ s sᵀ
@@ -60,7 +72,7 @@ class PairSums {
     m << vs_[0], vs_[1], vs_[2], vs_[3], vs_[4], vs_[5], vs_[6], vs_[7], vs_[8];
     return m;
   }
-  Mat3 vv() const { return symmetric(vv_); }  // Σ Δv Δvᵀ
+  Mat3 vv() const { return symmetric(vv_); }  // Σ Δv Δvᵀ (when accumulated with it)
   // Σ |P s + Q Δv|² over the pairs, summed term by term (no cancelling closed form).
   double residual(const Mat3& P, const Mat3& Q) const {
     double p[9], q[9];
@@ -95,9 +107,10 @@ class PairSums {
 // d = A s, d0 = B s + Δv (searched in the current configuration). X = Σ d d0ᵀ and Y = Σ d0 d0ᵀ
 // follow from the sums; D²min = Σ |d - F d0|² is summed pair by pair. Degenerate when fewer than
 // 3 pairs or |det Y| <= 1e-12 (tr Y)³ (the scale-free form of the condition in SCIENCE.md §4).
-LocalStrain fit(const PairSums& pairs, const Mat3& A, const Mat3& B, bool searched_in_reference) {
+LocalStrain fit(PairSums& pairs, const Mat3& A, const Mat3& B, bool searched_in_reference) {
   LocalStrain out{0.0, Mat3::Zero(), static_cast<int>(pairs.size()), true};
   if (pairs.size() < 3) return out;
+  pairs.accumulate(!searched_in_reference);
   const Mat3 S = pairs.ss(), W = pairs.vs();
   Mat3 X, Y;
   if (searched_in_reference) {
@@ -222,8 +235,25 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
   parallel::for_each_index(
       n, [&](std::size_t k) { v_slot[k] = v_sign * (moved_cell * ds[slot_atom[k]]); });
 
-  // The fits are written in slot order, in sequence, and spread to the per-atom fields after.
-  const auto fits = std::make_unique_for_overwrite<LocalStrain[]>(n);
+  // D²min, the two strain invariants, the neighbor count and the flag are always made (the
+  // summary reports them); F, E and the rotation only when the run uses them.
+  const auto any_used = [&](const std::string& prefix, std::initializer_list<const char*> tails) {
+    return std::any_of(tails.begin(), tails.end(),
+                       [&](const char* t) { return field_used(prefix + t); });
+  };
+  const bool want_F = any_used("F_", {"xx", "xy", "xz", "yx", "yy", "yz", "zx", "zy", "zz"});
+  const bool want_E = any_used("strain_", {"xx", "yy", "zz", "xy", "xz", "yz"});
+  const bool want_rotation = field_used("rotation_angle");
+  const bool keep_F = want_F || want_E || want_rotation;
+
+  // Results are written in slot order, in sequence, and spread to the per-atom fields after:
+  // 32 bytes per atom, plus F (72 bytes) only when something is made from it.
+  struct SlotResult {
+    double value, shear, volumetric;
+    std::int32_t neighbors, degenerate;
+  };
+  const auto results = std::make_unique_for_overwrite<SlotResult[]>(n);
+  const auto slot_F = std::make_unique_for_overwrite<Mat3[]>(keep_F ? n : 0);
   parallel::for_blocks(n, [&](std::size_t begin, std::size_t end) {
     PairSums pairs;
     for (std::size_t k = begin; k < end; ++k) {
@@ -238,22 +268,34 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
                                 pairs.add(s(0), s(1), s(2), vj(0) - vi(0), vj(1) - vi(1),
                                           vj(2) - vi(2));
                               });
-      fits[k] = analyzers::fit(pairs, A, B, from_ref);
+      const LocalStrain fit = analyzers::fit(pairs, A, B, from_ref);
+      SlotResult& r = results[k];
+      r.neighbors = fit.neighbors;
+      r.degenerate = fit.degenerate ? 1 : 0;
+      const double nn = std::max(1, fit.neighbors);
+      switch (params_.normalization) {
+        case D2minNormalization::Sum:
+          r.value = fit.d2min;
+          break;
+        case D2minNormalization::PerNeighbor:
+          r.value = fit.d2min / nn;
+          break;
+        case D2minNormalization::Lammps:
+          r.value = std::sqrt(fit.d2min / nn);
+          break;
+      }
+      // A degenerate fit has F = 0 and is reported as zeros everywhere, flagged.
+      const StrainMeasures m =
+          fit.degenerate ? StrainMeasures{Mat3::Zero(), 0.0, 0.0} : strain_measures(fit.F);
+      r.shear = m.von_mises;
+      r.volumetric = m.volumetric;
+      if (keep_F) slot_F[k] = fit.F;
     }
   });
   std::vector<std::uint32_t> slot_of(n);
   parallel::for_each_index(
       n, [&](std::size_t k) { slot_of[slot_atom[k]] = static_cast<std::uint32_t>(k); });
 
-  // D²min, the two strain invariants, the neighbor count and the flag are always made (the
-  // summary reports them); F, E and the rotation only when the run uses them.
-  const auto any_used = [&](const std::string& prefix, std::initializer_list<const char*> tails) {
-    return std::any_of(tails.begin(), tails.end(),
-                       [&](const char* t) { return field_used(prefix + t); });
-  };
-  const bool want_F = any_used("F_", {"xx", "xy", "xz", "yx", "yy", "yz", "zx", "zy", "zz"});
-  const bool want_E = any_used("strain_", {"xx", "yy", "zz", "xy", "xz", "yz"});
-  const bool want_rotation = field_used("rotation_angle");
   std::vector<double> value, shear, volumetric, rotation;
   std::array<std::vector<double>, 9> F;
   std::array<std::vector<double>, 6> E;
@@ -275,38 +317,29 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
       },
       1);
   parallel::for_each_index(n, [&](std::size_t i) {
-    const LocalStrain& fit = fits[slot_of[i]];
-    count[i] = fit.neighbors;
-    degenerate[i] = fit.degenerate ? 1 : 0;
-    const double nn = std::max(1, fit.neighbors);
-    switch (params_.normalization) {
-      case D2minNormalization::Sum:
-        value[i] = fit.d2min;
-        break;
-      case D2minNormalization::PerNeighbor:
-        value[i] = fit.d2min / nn;
-        break;
-      case D2minNormalization::Lammps:
-        value[i] = std::sqrt(fit.d2min / nn);
-        break;
-    }
-    if (fit.degenerate) return;  // zeros everywhere, flagged
-    const StrainMeasures m = strain_measures(fit.F);
-    shear[i] = m.von_mises;
-    volumetric[i] = m.volumetric;
-    if (want_rotation) rotation[i] = rotation_angle(fit.F);
+    const std::uint32_t k = slot_of[i];
+    const SlotResult& r = results[k];
+    value[i] = r.value;
+    shear[i] = r.shear;
+    volumetric[i] = r.volumetric;
+    count[i] = r.neighbors;
+    degenerate[i] = r.degenerate;
+    if (!keep_F || r.degenerate) return;
+    const Mat3& f = slot_F[k];
+    if (want_rotation) rotation[i] = rotation_angle(f);
     if (want_F) {
       for (int a = 0; a < 3; ++a) {
-        for (int b = 0; b < 3; ++b) F[static_cast<std::size_t>(3 * a + b)][i] = fit.F(a, b);
+        for (int b = 0; b < 3; ++b) F[static_cast<std::size_t>(3 * a + b)][i] = f(a, b);
       }
     }
     if (want_E) {
-      E[0][i] = m.E(0, 0);
-      E[1][i] = m.E(1, 1);
-      E[2][i] = m.E(2, 2);
-      E[3][i] = m.E(0, 1);
-      E[4][i] = m.E(0, 2);
-      E[5][i] = m.E(1, 2);
+      const Mat3 e = strain_measures(f).E;
+      E[0][i] = e(0, 0);
+      E[1][i] = e(1, 1);
+      E[2][i] = e(2, 2);
+      E[3][i] = e(0, 1);
+      E[4][i] = e(0, 2);
+      E[5][i] = e(1, 2);
     }
   });
 
