@@ -90,6 +90,22 @@ class PairSums {
     }
     return sum;
   }
+  // The same with Q = I (neighbors searched in the reference), a third fewer products.
+  double residual(const Mat3& P) const {
+    double p[9];
+    for (int r = 0; r < 3; ++r) {
+      for (int c = 0; c < 3; ++c) p[3 * r + c] = P(r, c);
+    }
+    double sum = 0.0;
+    for (std::size_t k = 0; k < count_; ++k) {
+      const double* x = pairs_.data() + 6 * k;
+      for (int r = 0; r < 3; ++r) {
+        const double e = p[3 * r] * x[0] + p[3 * r + 1] * x[1] + p[3 * r + 2] * x[2] + x[3 + r];
+        sum += e * e;
+      }
+    }
+    return sum;
+  }
 
  private:
   static Mat3 symmetric(const double (&u)[6]) {
@@ -125,7 +141,7 @@ LocalStrain fit(PairSums& pairs, const Mat3& A, const Mat3& B, bool searched_in_
   if (!(std::abs(Y.determinant()) > 1e-12 * s0 * s0 * s0)) return out;
   out.F = X * Y.inverse();
   // d - F d0 = (B - F A) s + Δv, or (A - F B) s - F Δv.
-  out.d2min = searched_in_reference ? pairs.residual(B - out.F * A, Mat3::Identity())
+  out.d2min = searched_in_reference ? pairs.residual(B - out.F * A)
                                     : pairs.residual(A - out.F * B, -out.F);
   out.degenerate = false;
   return out;

@@ -474,7 +474,7 @@ AtomBlockPlan plan_blocks(std::string_view text) {
       nblocks,
       [&](std::size_t b) {
         const std::string_view blk = text.substr(plan.cuts[b], plan.cuts[b + 1] - plan.cuts[b]);
-        std::size_t c = static_cast<std::size_t>(std::count(blk.begin(), blk.end(), '\n'));
+        std::size_t c = count_newlines(blk);
         if (!blk.empty() && blk.back() != '\n') ++c;  // last line without '\n'
         lines_in[b] = c;
       },

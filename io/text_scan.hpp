@@ -2,6 +2,7 @@
 // Small, allocation-free helpers for parsing whitespace-separated text.
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,30 @@ inline std::string_view trim(std::string_view s) {
   while (!s.empty() && (is_space(s.front()) || s.front() == '\n')) s.remove_prefix(1);
   while (!s.empty() && (is_space(s.back()) || s.back() == '\n')) s.remove_suffix(1);
   return s;
+}
+
+// The number of '\n' in s, eight bytes at a time (a byte loop was a tenth of parsing a frame).
+inline std::size_t count_newlines(std::string_view s) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kNewlines = kOnes * '\n';
+  constexpr std::uint64_t kLow7 = kOnes * 0x7F;
+  std::size_t count = 0, i = 0;
+  while (i + 8 <= s.size()) {
+    // Per-byte counters (one per byte lane) for at most 255 words, then summed.
+    std::uint64_t lanes = 0;
+    for (int w = 0; w < 255 && i + 8 <= s.size(); ++w, i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      const std::uint64_t t = word ^ kNewlines;  // zero bytes where s has '\n'
+      // The high bit of each byte is set exactly where t's byte is zero (no carries between
+      // bytes: the low seven bits are added separately).
+      const std::uint64_t zero = ~(((t & kLow7) + kLow7) | t | kLow7);
+      lanes += zero >> 7;
+    }
+    for (int b = 0; b < 8; ++b) count += (lanes >> (8 * b)) & 0xFF;
+  }
+  for (; i < s.size(); ++i) count += s[i] == '\n' ? 1 : 0;
+  return count;
 }
 
 // Splits on blanks; `out` is reused to avoid allocations.
