@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "engine/errors.hpp"
+#include "engine/parallel.hpp"
 
 namespace mgs::io {
 
@@ -81,6 +82,20 @@ void AtomicFileSet::add(const std::filesystem::path& path,
   files_.push_back(std::make_unique<AtomicFile>(path));
   for (const std::string_view part : parts) files_.back()->write(part);
   files_.back()->close();
+}
+
+void AtomicFileSet::add_all(const std::vector<Parts>& files) {
+  // On an error the files made so far are destroyed here, which removes them.
+  std::vector<std::unique_ptr<AtomicFile>> made(files.size());
+  parallel::for_each_index(
+      files.size(),
+      [&](std::size_t k) {
+        made[k] = std::make_unique<AtomicFile>(files[k].path);
+        for (const std::string_view part : files[k].parts) made[k]->write(part);
+        made[k]->close();
+      },
+      1);
+  for (auto& f : made) files_.push_back(std::move(f));
 }
 
 void AtomicFileSet::commit() {

@@ -41,6 +41,13 @@ class AtomicFileSet {
   void add(const std::filesystem::path& path, std::string_view data);
   // A file made of several parts, written one after the other (no copy into one buffer).
   void add(const std::filesystem::path& path, std::initializer_list<std::string_view> parts);
+  struct Parts {
+    std::filesystem::path path;
+    std::vector<std::string_view> parts;
+  };
+  // Several files at once, written concurrently: copying a frame's arrays into the page cache
+  // is CPU work that one thread would do alone at the end of a run.
+  void add_all(const std::vector<Parts>& files);
   void commit();
   void abort() noexcept;
   bool empty() const { return files_.empty(); }

@@ -28,19 +28,25 @@ class NpySink final : public FrameSink {
     const std::size_t n = f.size();
     const auto cols =
         numeric_columns(rec, rec.final ? std::vector<std::string>{} : spec_.fields, "npy");
+    // Headers and converted copies live here until the files are written, all at once.
+    std::vector<Pending> pending;
+    std::vector<std::vector<double>> converted;
+    converted.reserve(cols.size());
+    std::vector<std::int32_t> types;
     if (!rec.final) {
-      const std::vector<std::int32_t> types(f.type.begin(), f.type.end());
+      types.assign(f.type.begin(), f.type.end());
       static_assert(sizeof(Vec3) == 3 * sizeof(double), "positions are packed triples");
-      write("id_" + tag, npy_header("<i8", {n}, false), raw_bytes(f.id.data(), n));
-      write("type_" + tag, npy_header("<i4", {n}, false), raw_bytes(types.data(), n));
-      write("position_" + tag, npy_header("<f8", {n, 3}, false),
-            raw_bytes(n ? f.pos.front().data() : nullptr, 3 * n));
+      pending.push_back({"id_" + tag, npy_header("<i8", {n}, false), raw_bytes(f.id.data(), n)});
+      pending.push_back(
+          {"type_" + tag, npy_header("<i4", {n}, false), raw_bytes(types.data(), n)});
+      pending.push_back({"position_" + tag, npy_header("<f8", {n, 3}, false),
+                         raw_bytes(n ? f.pos.front().data() : nullptr, 3 * n)});
     }
     for (const auto& c : cols) {
       const std::string name = c.name + "_" + tag;
       if (c.field && c.field->is_integer()) {
         const auto& v = std::get<std::vector<std::int64_t>>(c.field->values);
-        write(name, npy_header("<i8", {n}, false), raw_bytes(v.data(), n));
+        pending.push_back({name, npy_header("<i8", {n}, false), raw_bytes(v.data(), n)});
         continue;
       }
       // Double columns are written from where they are stored; others converted first.
@@ -48,19 +54,21 @@ class NpySink final : public FrameSink {
           c.input ? c.input
           : c.field ? std::get_if<std::vector<double>>(&c.field->values)
                     : nullptr;
-      std::vector<double> converted;
       if (!stored || stored->size() != n) {
-        converted = column_as_double(c, n);
-        stored = &converted;
+        converted.push_back(column_as_double(c, n));
+        stored = &converted.back();
       }
-      write(name, npy_header("<f8", {n}, false), raw_bytes(stored->data(), n));
+      pending.push_back({name, npy_header("<f8", {n}, false), raw_bytes(stored->data(), n)});
     }
     // The final frame's grids arrive through finish().
-    if (!rec.final) write_grids(rec.results, tag);
+    if (!rec.final) add_grids(rec.results, tag, pending);
+    write(pending);
   }
 
   void finish(const std::vector<AnalyzerResult>& results) override {
-    write_grids(results, "final");
+    std::vector<Pending> pending;
+    add_grids(results, "final", pending);
+    write(pending);
   }
 
   void commit(const nlohmann::json&) override { files_.commit(); }
@@ -68,17 +76,29 @@ class NpySink final : public FrameSink {
   void abort() noexcept override { files_.abort(); }
 
  private:
-  void write_grids(const std::vector<AnalyzerResult>& results, const std::string& tag) {
+  struct Pending {
+    std::string name;    // file name without .npy
+    std::string header;  // npy header
+    std::string_view data;
+  };
+
+  static void add_grids(const std::vector<AnalyzerResult>& results, const std::string& tag,
+                        std::vector<Pending>& pending) {
     for (const auto& r : results) {
       for (const auto& g : r.result.grids) {
-        write(r.label + "_" + g.name + "_" + tag, npy_header("<f8", grid_shape(g), true),
-              raw_bytes(g.values.data(), g.values.size()));
+        pending.push_back({r.label + "_" + g.name + "_" + tag,
+                           npy_header("<f8", grid_shape(g), true),
+                           raw_bytes(g.values.data(), g.values.size())});
       }
     }
   }
 
-  void write(const std::string& name, const std::string& header, std::string_view data) {
-    files_.add(spec_.path / (name + ".npy"), {header, data});
+  void write(const std::vector<Pending>& pending) {
+    std::vector<AtomicFileSet::Parts> files;
+    for (const auto& p : pending) {
+      files.push_back({spec_.path / (p.name + ".npy"), {p.header, p.data}});
+    }
+    files_.add_all(files);
   }
 
   OutputSpec spec_;
