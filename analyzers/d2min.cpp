@@ -141,8 +141,8 @@ LocalStrain fit(PairSums& pairs, const Mat3& A, const Mat3& B, bool searched_in_
   if (!(std::abs(Y.determinant()) > 1e-12 * s0 * s0 * s0)) return out;
   out.F = X * Y.inverse();
   // d - F d0 = (B - F A) s + Δv, or (A - F B) s - F Δv.
-  out.d2min = searched_in_reference ? pairs.residual(B - out.F * A)
-                                    : pairs.residual(A - out.F * B, -out.F);
+  out.d2min =
+      searched_in_reference ? pairs.residual(B - out.F * A) : pairs.residual(A - out.F * B, -out.F);
   out.degenerate = false;
   return out;
 }
@@ -208,6 +208,7 @@ Needs D2minAnalyzer::needs() const {
   // Neighbors come from a search in the configuration they are taken from.
   n.reference_cells = params_.neighbors_from_reference;
   n.cells = !params_.neighbors_from_reference;
+  n.search_radius = params_.cutoff;
   return n;
 }
 

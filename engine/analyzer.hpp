@@ -18,11 +18,13 @@ namespace mgs {
 
 // What an analyzer asks the engine to build for each frame.
 struct Needs {
-  double neighbor_cutoff = 0.0;                     // 0: no neighbor list
-  bool cells = false;                               // the frame's cell list (any radius)
-  std::optional<VoronoiOptions> voronoi;            // tessellation with these options
-  std::optional<ReferenceSpec> reference;           // a reference configuration
-  bool reference_cells = false;                     // cell list of the reference (any radius)
+  double neighbor_cutoff = 0.0;            // 0: no neighbor list
+  bool cells = false;                      // the frame's cell list (any radius)
+  std::optional<VoronoiOptions> voronoi;   // tessellation with these options
+  std::optional<ReferenceSpec> reference;  // a reference configuration
+  bool reference_cells = false;            // cell list of the reference (any radius)
+  // The largest radius searched in the cell lists above; it sizes their bins (search_bin_size).
+  double search_radius = 0.0;
   std::optional<VoronoiOptions> reference_voronoi;  // tessellation of the reference
 };
 

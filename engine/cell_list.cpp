@@ -10,10 +10,21 @@
 
 namespace mgs {
 
+namespace {
+
+double mean_spacing(const Box& box, std::size_t atoms) {
+  return std::cbrt(box.volume() / static_cast<double>(std::max<std::size_t>(1, atoms)));
+}
+
+}  // namespace
+
 double neighbor_bin_size(const Box& box, std::size_t atoms, double cutoff) {
-  const double spacing =
-      std::cbrt(box.volume() / static_cast<double>(std::max<std::size_t>(1, atoms)));
-  return std::max(1.5 * spacing, 0.5 * cutoff);
+  return std::max(1.5 * mean_spacing(box, atoms), 0.5 * cutoff);
+}
+
+double search_bin_size(const Box& box, std::size_t atoms, double radius) {
+  const double spacing = mean_spacing(box, atoms);
+  return std::clamp(radius, 1.5 * spacing, 2.0 * spacing);
 }
 
 CellList::CellList(const Box& box, const std::vector<Vec3>& positions, double bin_size)

@@ -18,6 +18,11 @@ using Image = std::array<std::int8_t, 3>;
 // The bin thickness the engine's services use for `atoms` atoms in `box` and a search radius
 // `cutoff`: about one and a half mean atomic spacings, or half the cutoff when that is larger.
 double neighbor_bin_size(const Box& box, std::size_t atoms, double cutoff);
+// The bin thickness for searches of radius up to `radius` straight in the cell list: about the
+// radius, between one and a half and two mean atomic spacings. Thicker bins make fewer, longer
+// runs of contiguous bins; beyond two spacings the extra candidates cost more (D²min on a 1M-atom
+// CuZr glass: 5-7 % faster at 5 Å than bins of 1.5 spacings, no gain at 8 Å).
+double search_bin_size(const Box& box, std::size_t atoms, double radius);
 
 class CellList {
  public:

@@ -33,6 +33,7 @@ std::unique_ptr<ReferenceService> make_reference_service(
     const ReferenceService::FileReader& read_file, std::size_t frames_in_flight) {
   bool any = false;
   bool cells = false;
+  double search_radius = 0.0;
   std::int64_t deepest = 0;
   std::vector<VoronoiOptions> voronoi;
   for (const auto& a : analyzers) {
@@ -40,6 +41,7 @@ std::unique_ptr<ReferenceService> make_reference_service(
     if (!needs.reference) continue;
     any = true;
     cells = cells || needs.reference_cells;
+    if (needs.reference_cells) search_radius = std::max(search_radius, needs.search_radius);
     if (needs.reference_voronoi &&
         std::find(voronoi.begin(), voronoi.end(), *needs.reference_voronoi) == voronoi.end()) {
       voronoi.push_back(*needs.reference_voronoi);
@@ -57,7 +59,7 @@ std::unique_ptr<ReferenceService> make_reference_service(
   const std::size_t capacity = frames_in_flight + static_cast<std::size_t>(deepest) + 1;
   return std::make_unique<ReferenceService>(
       source.name(), [&source](std::size_t k) { return source.read_input_frame(k); }, files,
-      std::move(voronoi), capacity, deepest > 0 ? capacity : 0, cells);
+      std::move(voronoi), capacity, deepest > 0 ? capacity : 0, cells, search_radius);
 }
 
 std::vector<AnalyzerResult> compute_frame(const Frame& frame,
@@ -67,12 +69,14 @@ std::vector<AnalyzerResult> compute_frame(const Frame& frame,
                                           StageTimes* timings) {
   double cutoff = 0.0;
   bool want_cells = false;
+  double search_radius = 0.0;
   std::vector<VoronoiOptions> voronoi_options;
   FrameContext::References refs;
   for (const auto& a : analyzers) {
     const Needs needs = a->needs();
     cutoff = std::max(cutoff, needs.neighbor_cutoff);
     want_cells = want_cells || needs.cells;
+    if (needs.cells) search_radius = std::max(search_radius, needs.search_radius);
     if (needs.reference && std::none_of(refs.begin(), refs.end(), [&](const auto& r) {
           return r.first == *needs.reference;
         })) {
@@ -98,7 +102,11 @@ std::vector<AnalyzerResult> compute_frame(const Frame& frame,
   std::optional<StageTimer> timer(std::in_place, timings, "service: cell and neighbor lists");
   std::optional<CellList> cells;
   if (want_cells || cutoff > 0.0 || !voronoi_options.empty()) {
-    cells.emplace(frame.box, frame.pos, neighbor_bin_size(frame.box, frame.size(), cutoff));
+    const double neighbor_bins = neighbor_bin_size(frame.box, frame.size(), cutoff);
+    cells.emplace(frame.box, frame.pos,
+                  want_cells ? std::max(neighbor_bins,
+                                        search_bin_size(frame.box, frame.size(), search_radius))
+                             : neighbor_bins);
   }
   std::optional<NeighborList> neighbors;
   if (cutoff > 0.0) neighbors.emplace(*cells, frame.pos, cutoff);

@@ -106,11 +106,12 @@ DisplacementMode displacement_mode_from(const nlohmann::json& params) {
 
 ReferenceService::ReferenceService(std::string input_name, InputReader input, FileReader files,
                                    std::vector<VoronoiOptions> voronoi, std::size_t cache_capacity,
-                                   std::size_t offered_capacity, bool cells)
+                                   std::size_t offered_capacity, bool cells, double search_radius)
     : input_name_(std::move(input_name)),
       input_(std::move(input)),
       files_(std::move(files)),
       cells_(cells),
+      search_radius_(search_radius),
       voronoi_(std::move(voronoi)),
       capacity_(std::max<std::size_t>(1, cache_capacity)),
       offered_capacity_(offered_capacity) {}
@@ -122,7 +123,9 @@ std::shared_ptr<const ReferenceFrame> ReferenceService::prepare(
   ref->input_index = key.second;
   if (cells_ || !voronoi_.empty()) {
     auto cells = std::make_shared<const CellList>(
-        frame->box, frame->pos, neighbor_bin_size(frame->box, frame->size(), 0.0));
+        frame->box, frame->pos,
+        cells_ ? search_bin_size(frame->box, frame->size(), search_radius_)
+               : neighbor_bin_size(frame->box, frame->size(), 0.0));
     for (const auto& o : voronoi_) {
       ref->tessellations.push_back(compute_tessellation(*cells, frame->pos, frame->type, o));
     }

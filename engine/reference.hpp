@@ -79,10 +79,11 @@ class ReferenceService {
   using FileReader = std::function<Frame(const std::string& path, std::size_t)>;
 
   // `cache_capacity` bounds the frames kept for offsets, `offered_capacity` the frames kept
-  // from offer() (0 when no analyzer uses an offset). `cells`: keep each reference's cell list.
+  // from offer() (0 when no analyzer uses an offset). `cells`: keep each reference's cell list,
+  // binned for searches of up to `search_radius` (see Needs::search_radius).
   ReferenceService(std::string input_name, InputReader input, FileReader files,
                    std::vector<VoronoiOptions> voronoi, std::size_t cache_capacity,
-                   std::size_t offered_capacity, bool cells = false);
+                   std::size_t offered_capacity, bool cells = false, double search_radius = 0.0);
 
   // The reference of the frame with input number `current` for `spec`. Throws InputError when
   // the reference frame does not exist.
@@ -105,6 +106,7 @@ class ReferenceService {
   InputReader input_;
   FileReader files_;
   bool cells_;
+  double search_radius_;
   std::vector<VoronoiOptions> voronoi_;
   std::size_t capacity_;
   std::size_t offered_capacity_;

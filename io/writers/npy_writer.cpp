@@ -37,8 +37,7 @@ class NpySink final : public FrameSink {
       types.assign(f.type.begin(), f.type.end());
       static_assert(sizeof(Vec3) == 3 * sizeof(double), "positions are packed triples");
       pending.push_back({"id_" + tag, npy_header("<i8", {n}, false), raw_bytes(f.id.data(), n)});
-      pending.push_back(
-          {"type_" + tag, npy_header("<i4", {n}, false), raw_bytes(types.data(), n)});
+      pending.push_back({"type_" + tag, npy_header("<i4", {n}, false), raw_bytes(types.data(), n)});
       pending.push_back({"position_" + tag, npy_header("<f8", {n, 3}, false),
                          raw_bytes(n ? f.pos.front().data() : nullptr, 3 * n)});
     }
@@ -50,10 +49,10 @@ class NpySink final : public FrameSink {
         continue;
       }
       // Double columns are written from where they are stored; others converted first.
-      const std::vector<double>* stored =
-          c.input ? c.input
-          : c.field ? std::get_if<std::vector<double>>(&c.field->values)
-                    : nullptr;
+      const std::vector<double>* stored = c.input ? c.input
+                                          : c.field
+                                              ? std::get_if<std::vector<double>>(&c.field->values)
+                                              : nullptr;
       if (!stored || stored->size() != n) {
         converted.push_back(column_as_double(c, n));
         stored = &converted.back();

@@ -15,8 +15,8 @@ const std::vector<std::string>& output_formats() {
 bool writes_every_field_by_default(const std::string& format) {
   // json writes summaries only, png no histogram unless asked; the rest of these write grids
   // and tables. Any other format (those listed first, or one added later) writes every column.
-  static const std::vector<std::string> none{"json", "png", "csv_tables", "vti", "csv_grids",
-                                             "tiff"};
+  static const std::vector<std::string> none{"json", "png",       "csv_tables",
+                                             "vti",  "csv_grids", "tiff"};
   return std::find(none.begin(), none.end(), format) == none.end();
 }
 
