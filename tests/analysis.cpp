@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "engine/pipeline.hpp"
 #include "engine/registry.hpp"
 #include "io/potential_files.hpp"
@@ -22,15 +24,18 @@ std::vector<AnalyzerResult> compute_with_inputs(
     const Frame& current, std::size_t current_index, const std::vector<Frame>& inputs,
     const std::vector<std::unique_ptr<Analyzer>>& analyzers, const std::vector<TypeInfo>& types) {
   bool cells = false;
+  double search_radius = 0.0;
   std::vector<VoronoiOptions> voronoi;
   for (const auto& a : analyzers) {
     cells = cells || a->needs().reference_cells;
+    if (a->needs().reference_cells)
+      search_radius = std::max(search_radius, a->needs().search_radius);
     if (a->needs().reference_voronoi) voronoi.push_back(*a->needs().reference_voronoi);
   }
   ReferenceService service(
       "memory", [&inputs](std::size_t k) { return inputs.at(k); },
       [](const std::string&, std::size_t) -> Frame { throw std::logic_error("no files"); }, voronoi,
-      4, 4, cells);
+      4, 4, cells, search_radius);
   return compute_frame(current, analyzers, types, &service, current_index);
 }
 

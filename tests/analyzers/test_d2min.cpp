@@ -142,6 +142,44 @@ TEST_CASE("d2min: a rigid rotation has zero strain and the rotation angle", "[d2
   }
 }
 
+TEST_CASE("d2min: fields the run does not use are left out, the others are unchanged", "[d2min]") {
+  Frame ref = test::cubic_lattice("fcc", 3.615, 3);
+  for (std::size_t i = 0; i < ref.size(); ++i) {
+    ref.pos[i] += 0.05 * Vec3(std::sin(1.0 * i), std::cos(2.0 * i), std::sin(3.0 * i + 1));
+  }
+  Frame cur = test::deformed(ref, Mat3{{1.02, 0.04, 0.0}, {0.0, 0.99, 0.01}, {0.0, 0.0, 1.0}});
+  for (std::size_t i = 0; i < cur.size(); ++i) {
+    cur.pos[i] += 0.03 * Vec3(std::cos(5.0 * i), std::sin(7.0 * i), std::cos(11.0 * i));
+  }
+  const nlohmann::json params = {{"cutoff", 3.2}};
+  const FrameResult all = test::compute_against(cur, ref, "d2min", params);
+  const auto run_with = [&](FieldUse use) {
+    std::vector<std::unique_ptr<Analyzer>> analyzers;
+    analyzers.push_back(test::make_analyzer("d2min", params));
+    analyzers.front()->set_field_use(std::move(use));
+    return std::move(test::compute_with_inputs(cur, 1, {ref, cur}, analyzers).front().result);
+  };
+  const auto names = [](const FrameResult& r) {
+    std::vector<std::string> out;
+    for (const auto& f : r.fields) out.push_back(f.name);
+    return out;
+  };
+  const std::vector<std::string> always = {"value", "shear_strain", "volumetric_strain",
+                                           "neighbors", "degenerate"};
+  const FrameResult value_only = run_with(FieldUse::only({"d2min_value"}));
+  CHECK(names(value_only) == always);
+  const FrameResult with_F = run_with(FieldUse::only({"d2min_F_zx"}));
+  CHECK(names(with_F).size() == always.size() + 9);
+  const FrameResult with_rotation = run_with(FieldUse::only({"d2min_rotation_angle"}));
+  CHECK(names(with_rotation).size() == always.size() + 1);
+  for (const auto* r : {&value_only, &with_F, &with_rotation}) {
+    for (const auto& f : r->fields) {
+      INFO(f.name);
+      CHECK(f.values == test::find_field(all, f.name).values);  // bit for bit
+    }
+  }
+}
+
 TEST_CASE("d2min: atoms with fewer than 3 neighbors or a flat neighborhood are flagged",
           "[d2min]") {
   // An isolated atom, a pair, and a planar square of 4 neighbors around a center.
