@@ -717,6 +717,38 @@ TEST_CASE("dump: broken headers name the line and what was expected", "[dump]") 
       "pm", 5, "expected a boundary flag like pp, ff, fs or sm, got \"pm\"");
 }
 
+TEST_CASE("dump: indexing finds a short frame or a blank line at any offset in a word", "[dump]") {
+  // The index skips atom lines eight bytes at a time; the line it must stop at falls on every
+  // byte of a word as the padding of the lines before it changes.
+  const auto head = [](int atoms) {
+    std::string h = kHead;
+    h.replace(h.find("ATOMS\n2\n"), 8, "ATOMS\n" + std::to_string(atoms) + "\n");
+    return h;
+  };
+  const auto lines = [](int first, int count, int pad) {
+    std::string out;
+    for (int k = first; k < first + count; ++k) {
+      out += std::to_string(k) + " 1 " + std::string(static_cast<std::size_t>(pad + k % 3), '1') +
+             ".5 2.5 3.5\n";
+    }
+    return out;
+  };
+  for (int pad = 0; pad < 8; ++pad) {
+    const std::string tag = "word" + std::to_string(pad);
+    // 30 of 40 announced atom lines, then the next frame (header lines 1-9, atoms from 10).
+    check_error(head(40) + lines(1, 30, pad) + kHead + kAtom10 + kAtom11, tag + "short", 40,
+                "found 30 before \"ITEM: TIMESTEP\"");
+    check_error(head(40) + lines(1, 20, pad) + "\n" + lines(21, 20, pad), tag + "blank", 30,
+                "got a blank line after 20");
+    // Complete frames: both found, the second where it starts.
+    const auto path = mgs::test::temp_dir(tag) / (tag + ".dump");
+    mgs::test::write_text(path, head(40) + lines(1, 40, pad) + head(37) + lines(1, 37, pad));
+    const mgs::io::DumpIndex index(path.string());
+    REQUIRE(index.frames().size() == 2);
+    CHECK(index.frames()[1].first_line == 50);
+  }
+}
+
 TEST_CASE("dump: broken atom lines name the line and what was expected", "[dump]") {
   check_error(kHead + kAtom10 + "2 2 4.0 5.0", "midline", 11, "expected 5 columns");
   check_error(kHead + kAtom10 + "2 2 4.0 5.0", "midline2", 11, "the file ends inside this line");
@@ -804,9 +836,11 @@ TEST_CASE("dump: unreadable files name the file and the problem", "[dump]") {
   }
 }
 
-TEST_CASE("parse_dump_frame checks a huge atom count against the text before allocating", "[dump]") {
-  // Found with tests/fuzz/fuzz_dump (a hand-written input): parse_dump_frame on text that no DumpIndex has checked sized
-  // its arrays by the header (8 TB here) before counting the atom lines.
+TEST_CASE("parse_dump_frame checks a huge atom count against the text before allocating",
+          "[dump]") {
+  // Found with tests/fuzz/fuzz_dump (a hand-written input): parse_dump_frame on text that no
+  // DumpIndex has checked sized its arrays by the header (8 TB here) before counting the atom
+  // lines.
   const std::string text =
       "ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n1000000000000\nITEM: BOX BOUNDS pp pp pp\n"
       "0 10\n0 10\n0 10\nITEM: ATOMS id type x y z\n1 1 0 0 0\n";
@@ -815,6 +849,7 @@ TEST_CASE("parse_dump_frame checks a huge atom count against the text before all
     FAIL("no InputError");
   } catch (const mgs::InputError& e) {
     CHECK(e.line() == 11);
-    CHECK_THAT(e.problem(), Catch::Contains("expected 1000000000000 atom lines after ITEM: ATOMS, found 1"));
+    CHECK_THAT(e.problem(),
+               Catch::Contains("expected 1000000000000 atom lines after ITEM: ATOMS, found 1"));
   }
 }
