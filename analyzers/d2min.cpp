@@ -223,8 +223,8 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
   const ReferenceView ref = context.reference(params_.reference);
   const Frame& r = ref.frame();
   const std::size_t n = cur.size();
-  const std::vector<Vec3> ds =
-      reduced_displacements(cur, r, params_.displacements, ref.reference.file);
+  check_displacement_inputs(cur, r, params_.displacements, ref.reference.file);
+  const bool unwrapped = params_.displacements == DisplacementMode::Unwrapped;
   const MappedCells cells = mapped_cells(cur.box, r.box, params_.mapping);
   const bool from_ref = params_.neighbors_from_reference;
   // Neighbors are searched in the cell list of the configuration they come from, and the fit is
@@ -249,8 +249,9 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
   const std::vector<std::uint32_t>& slot_atom = cl.atoms_in_bin_order();
   const std::vector<Vec3>& slot_pos = cl.positions_in_bin_order();
   std::vector<Vec3> v_slot(n);
-  parallel::for_each_index(
-      n, [&](std::size_t k) { v_slot[k] = v_sign * (moved_cell * ds[slot_atom[k]]); });
+  parallel::for_each_index(n, [&](std::size_t k) {
+    v_slot[k] = v_sign * (moved_cell * reduced_displacement(cur, r, slot_atom[k], unwrapped));
+  });
 
   // D²min, the two strain invariants, the neighbor count and the flag are always made (the
   // summary reports them); F, E and the rotation only when the run uses them.
@@ -367,10 +368,13 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
   out.summary["reference"] = {{"file", ref.reference.file}, {"frame", ref.reference.input_index}};
   out.summary["degenerate"] = flagged;
   out.summary["degenerate_fraction"] = n ? static_cast<double>(flagged) / n : 0.0;
-  out.summary["mean_shear_strain"] = stats::mean_std(shear).mean;
-  out.summary["mean_volumetric_strain"] = stats::mean_std(volumetric).mean;
-  std::vector<double> counts(count.begin(), count.end());
-  out.summary["mean_neighbors"] = stats::mean_std(counts).mean;
+  // Means only (stats::mean_std's second pass for the deviation is not reported).
+  const auto mean = [n](const auto& v) {
+    return n ? parallel::sum(n, [&](std::size_t i) { return static_cast<double>(v[i]); }) / n : 0.0;
+  };
+  out.summary["mean_shear_strain"] = mean(shear);
+  out.summary["mean_volumetric_strain"] = mean(volumetric);
+  out.summary["mean_neighbors"] = mean(count);
   if (flagged > 0) {
     out.summary["warnings"] = {fmt::format(
         "{} atoms have fewer than 3 neighbors within {} Å or a flat neighborhood: D²min and "

@@ -31,6 +31,12 @@ inline void step_unwrap(const Mat3& h, const std::vector<Vec3>& previous, std::v
 // same order are assumed (check_same_atoms).
 std::vector<Vec3> reduced_displacements(const Frame& current, const Frame& reference,
                                         DisplacementMode mode, const std::string& reference_file);
+// The same for one atom, in any order: check_displacement_inputs() first, then
+// reduced_displacement(..., unwrapped = mode == Unwrapped) per atom (no n-sized array).
+void check_displacement_inputs(const Frame& current, const Frame& reference, DisplacementMode mode,
+                               const std::string& reference_file);
+Vec3 reduced_displacement(const Frame& current, const Frame& reference, std::size_t i,
+                          bool unwrapped);
 
 // The cells in which reduced separations are measured: a separation ds in the reference is
 // `reference * ds`, in the current configuration `current * ds`.
