@@ -119,31 +119,23 @@ class IndexScanner {
   // start of a line; whatever it leaves is for the line-by-line loop.
   std::size_t skip_plain_atom_lines(std::string_view chunk, std::size_t pos) {
     constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-    constexpr std::uint64_t kLow7 = kOnes * 0x7F;
-    // High bit set in each byte of w equal to c.
-    const auto equal = [](std::uint64_t w, char c) {
-      const std::uint64_t t = w ^ (kOnes * static_cast<unsigned char>(c));
-      return ~(((t & kLow7) + kLow7) | t | kLow7);
-    };
     const auto special = [](char c) { return c == 'I' || c == '\n' || c == '\r'; };
     if (pos >= chunk.size() || special(chunk[pos])) return pos;
     std::size_t i = pos;
     // chunk[i + 8] is read for a line starting right after the word.
     while (i + 9 <= chunk.size()) {
-      std::uint64_t w;
-      std::memcpy(&w, chunk.data() + i, 8);
-      const std::uint64_t nl = equal(w, '\n');
+      const std::uint64_t w = load_word(chunk.data() + i);
+      const std::uint64_t nl = bytes_equal(w, '\n');
       if (nl == 0) {
         i += 8;
         continue;
       }
       const std::uint64_t lines = ((nl >> 7) * kOnes) >> 56;  // at most 8
       if (lines >= remaining_) break;
-      // Line starts inside the word are the bytes after its newlines (one byte up: the
-      // little-endian load puts byte k + 1 eight bits higher); the last byte's line starts at
-      // chunk[i + 8].
+      // Line starts inside the word are the bytes after its newlines (byte k + 1 is eight bits
+      // above byte k); the last byte's line starts at chunk[i + 8].
       const std::uint64_t starts_special =
-          ((equal(w, 'I') | equal(w, '\n') | equal(w, '\r')) >> 8) & nl;
+          ((bytes_equal(w, 'I') | bytes_equal(w, '\n') | bytes_equal(w, '\r')) >> 8) & nl;
       if (starts_special != 0 || ((nl >> 63) != 0 && special(chunk[i + 8]))) break;
       remaining_ -= lines;
       line_ += static_cast<std::int64_t>(lines);

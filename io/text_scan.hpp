@@ -1,5 +1,6 @@
 #pragma once
 // Small, allocation-free helpers for parsing whitespace-separated text.
+#include <bit>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -21,23 +22,31 @@ inline std::string_view trim(std::string_view s) {
   return s;
 }
 
+// Eight bytes of text as one word with byte k in bits 8k..8k+7, on any host.
+inline std::uint64_t load_word(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
+  return w;
+}
+
+// The high bit of each byte of w that equals c, and no other bit (no carries between bytes:
+// the low seven bits are added separately).
+inline std::uint64_t bytes_equal(std::uint64_t w, char c) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kLow7 = kOnes * 0x7F;
+  const std::uint64_t t = w ^ (kOnes * static_cast<unsigned char>(c));  // zero bytes where c is
+  return ~(((t & kLow7) + kLow7) | t | kLow7);
+}
+
 // The number of '\n' in s, eight bytes at a time (a byte loop was a tenth of parsing a frame).
 inline std::size_t count_newlines(std::string_view s) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kNewlines = kOnes * '\n';
-  constexpr std::uint64_t kLow7 = kOnes * 0x7F;
   std::size_t count = 0, i = 0;
   while (i + 8 <= s.size()) {
     // Per-byte counters (one per byte lane) for at most 255 words, then summed.
     std::uint64_t lanes = 0;
     for (int w = 0; w < 255 && i + 8 <= s.size(); ++w, i += 8) {
-      std::uint64_t word;
-      std::memcpy(&word, s.data() + i, 8);
-      const std::uint64_t t = word ^ kNewlines;  // zero bytes where s has '\n'
-      // The high bit of each byte is set exactly where t's byte is zero (no carries between
-      // bytes: the low seven bits are added separately).
-      const std::uint64_t zero = ~(((t & kLow7) + kLow7) | t | kLow7);
-      lanes += zero >> 7;
+      lanes += bytes_equal(load_word(s.data() + i), '\n') >> 7;
     }
     for (int b = 0; b < 8; ++b) count += (lanes >> (8 * b)) & 0xFF;
   }
