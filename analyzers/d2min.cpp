@@ -29,9 +29,9 @@ struct LocalStrain {
 };
 
 // One atom's pairs as found in the searched configuration: separation s and relative
-// displacement term Δv = v_j - v_i (see compute()), with the sums the fit needs, accumulated
-// as the pairs are found. Plain scalars: with Eigen's 3-vectors GCC mixes 8- and 16-byte
-// accesses to the same stack slots here, and the failed store forwarding doubled the time.
+// displacement term Δv = v_j - v_i (see compute()), stored as they are found, and the sums the
+// fit needs, formed from them afterwards. Plain scalars: with Eigen's 3-vectors GCC mixes 8- and
+// 16-byte accesses to the same stack slots here, and the failed store forwarding doubled the time.
 class PairSums {
  public:
   void clear() { count_ = 0; }

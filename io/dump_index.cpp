@@ -118,7 +118,6 @@ class IndexScanner {
   // '\n', '\r') and the word does not hold the frame's last atom line. Starts and ends at the
   // start of a line; whatever it leaves is for the line-by-line loop.
   std::size_t skip_plain_atom_lines(std::string_view chunk, std::size_t pos) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
     const auto special = [](char c) { return c == 'I' || c == '\n' || c == '\r'; };
     if (pos >= chunk.size() || special(chunk[pos])) return pos;
     std::size_t i = pos;
@@ -130,7 +129,7 @@ class IndexScanner {
         i += 8;
         continue;
       }
-      const std::uint64_t lines = ((nl >> 7) * kOnes) >> 56;  // at most 8
+      const std::uint64_t lines = marked_bytes(nl);
       if (lines >= remaining_) break;
       // Line starts inside the word are the bytes after its newlines (byte k + 1 is eight bits
       // above byte k); the last byte's line starts at chunk[i + 8].

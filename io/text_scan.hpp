@@ -39,6 +39,11 @@ inline std::uint64_t bytes_equal(std::uint64_t w, char c) {
   return ~(((t & kLow7) + kLow7) | t | kLow7);
 }
 
+// The number of bytes a bytes_equal() mask marks (0 to 8).
+inline unsigned marked_bytes(std::uint64_t mask) {
+  return static_cast<unsigned>((((mask >> 7) * 0x0101010101010101ULL) >> 56) & 0xFF);
+}
+
 // The number of '\n' in s, eight bytes at a time (a byte loop was a tenth of parsing a frame).
 inline std::size_t count_newlines(std::string_view s) {
   std::size_t count = 0, i = 0;

@@ -74,13 +74,8 @@ void AtomicFile::abort() noexcept {
 }
 
 void AtomicFileSet::add(const std::filesystem::path& path, std::string_view data) {
-  add(path, {data});
-}
-
-void AtomicFileSet::add(const std::filesystem::path& path,
-                        std::initializer_list<std::string_view> parts) {
   files_.push_back(std::make_unique<AtomicFile>(path));
-  for (const std::string_view part : parts) files_.back()->write(part);
+  files_.back()->write(data);
   files_.back()->close();
 }
 

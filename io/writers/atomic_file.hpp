@@ -4,7 +4,6 @@
 // never destroys the output of an earlier run.
 #include <cstdio>
 #include <filesystem>
-#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,8 +38,6 @@ class AtomicFile {
 class AtomicFileSet {
  public:
   void add(const std::filesystem::path& path, std::string_view data);
-  // A file made of several parts, written one after the other (no copy into one buffer).
-  void add(const std::filesystem::path& path, std::initializer_list<std::string_view> parts);
   struct Parts {
     std::filesystem::path path;
     std::vector<std::string_view> parts;
