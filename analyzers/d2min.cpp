@@ -13,6 +13,7 @@
 #include "engine/errors.hpp"
 #include "engine/parallel.hpp"
 #include "engine/registry.hpp"
+#include "engine/select_within.hpp"
 #include "engine/statistics.hpp"
 
 namespace mgs::analyzers {
@@ -28,84 +29,37 @@ struct LocalStrain {
   bool degenerate;
 };
 
-// One atom's pairs as found in the searched configuration: separation s and relative
-// displacement term Δv = v_j - v_i (see compute()), stored as they are found, and the sums the
-// fit needs, formed from them afterwards. Plain scalars: with Eigen's 3-vectors GCC mixes 8- and
-// 16-byte accesses to the same stack slots here, and the failed store forwarding doubled the time.
-class PairSums {
- public:
-  void clear() { count_ = 0; }
+// The sums over one atom's pairs that the fit needs, each pair being a separation s in the
+// searched configuration and a relative displacement term Δv = v_j - v_i (see compute()):
+// Σ s sᵀ, Σ Δv sᵀ, and Σ Δv Δvᵀ (neighbors searched in the current configuration) or only its
+// trace Σ |Δv|² (searched in the reference, where the fit needs no more).
+struct PairMoments {
+  double ss[6] = {}, vs[9] = {}, vv[6] = {};
+  int count = 0;
+
+  template <bool kFullVV>
   void add(double s0, double s1, double s2, double v0, double v1, double v2) {
-    if (6 * (count_ + 1) > pairs_.size()) pairs_.resize(2 * pairs_.size() + 96);
-    double* p = pairs_.data() + 6 * count_++;
-    p[0] = s0, p[1] = s1, p[2] = s2, p[3] = v0, p[4] = v1, p[5] = v2;
-  }
-  // Forms Σ s sᵀ, Σ Δv sᵀ and, when asked, Σ Δv Δvᵀ over the pairs added. A loop of its own
-  // after the search: interleaved with it, the running sums did not fit in registers.
-  void accumulate(bool with_vv) {
-    double a[6] = {}, b[9] = {};
-    for (std::size_t k = 0; k < count_; ++k) {
-      const double* x = pairs_.data() + 6 * k;
-      const double s0 = x[0], s1 = x[1], s2 = x[2], v0 = x[3], v1 = x[4], v2 = x[5];
-      a[0] += s0 * s0, a[1] += s0 * s1, a[2] += s0 * s2;
-      a[3] += s1 * s1, a[4] += s1 * s2, a[5] += s2 * s2;
-      b[0] += v0 * s0, b[1] += v0 * s1, b[2] += v0 * s2;
-      b[3] += v1 * s0, b[4] += v1 * s1, b[5] += v1 * s2;
-      b[6] += v2 * s0, b[7] += v2 * s1, b[8] += v2 * s2;
+    ss[0] += s0 * s0, ss[1] += s0 * s1, ss[2] += s0 * s2;
+    ss[3] += s1 * s1, ss[4] += s1 * s2, ss[5] += s2 * s2;
+    vs[0] += v0 * s0, vs[1] += v0 * s1, vs[2] += v0 * s2;
+    vs[3] += v1 * s0, vs[4] += v1 * s1, vs[5] += v1 * s2;
+    vs[6] += v2 * s0, vs[7] += v2 * s1, vs[8] += v2 * s2;
+    if constexpr (kFullVV) {
+      vv[0] += v0 * v0, vv[1] += v0 * v1, vv[2] += v0 * v2;
+      vv[3] += v1 * v1, vv[4] += v1 * v2, vv[5] += v2 * v2;
+    } else {
+      vv[0] += v0 * v0 + v1 * v1 + v2 * v2;
     }
-    std::copy(std::begin(a), std::end(a), ss_);
-    std::copy(std::begin(b), std::end(b), vs_);
-    if (!with_vv) return;
-    double c[6] = {};
-    for (std::size_t k = 0; k < count_; ++k) {
-      const double* x = pairs_.data() + 6 * k;
-      const double v0 = x[3], v1 = x[4], v2 = x[5];
-      c[0] += v0 * v0, c[1] += v0 * v1, c[2] += v0 * v2;
-      c[3] += v1 * v1, c[4] += v1 * v2, c[5] += v2 * v2;
-    }
-    std::copy(std::begin(c), std::end(c), vv_);
+    ++count;
   }
-  std::size_t size() const { return count_; }
-  Mat3 ss() const { return symmetric(ss_); }  // Σ s sᵀ
-  Mat3 vs() const {                           // Σ Δv sᵀ
+  Mat3 S() const { return symmetric(ss); }  // Σ s sᵀ
+  Mat3 W() const {                          // Σ Δv sᵀ
     Mat3 m;
-    m << vs_[0], vs_[1], vs_[2], vs_[3], vs_[4], vs_[5], vs_[6], vs_[7], vs_[8];
+    m << vs[0], vs[1], vs[2], vs[3], vs[4], vs[5], vs[6], vs[7], vs[8];
     return m;
   }
-  Mat3 vv() const { return symmetric(vv_); }  // Σ Δv Δvᵀ (when accumulated with it)
-  // Σ |P s + Q Δv|² over the pairs, summed term by term (no cancelling closed form).
-  double residual(const Mat3& P, const Mat3& Q) const {
-    double p[9], q[9];
-    for (int r = 0; r < 3; ++r) {
-      for (int c = 0; c < 3; ++c) p[3 * r + c] = P(r, c), q[3 * r + c] = Q(r, c);
-    }
-    double sum = 0.0;
-    for (std::size_t k = 0; k < count_; ++k) {
-      const double* x = pairs_.data() + 6 * k;
-      for (int r = 0; r < 3; ++r) {
-        const double e = p[3 * r] * x[0] + p[3 * r + 1] * x[1] + p[3 * r + 2] * x[2] +
-                         q[3 * r] * x[3] + q[3 * r + 1] * x[4] + q[3 * r + 2] * x[5];
-        sum += e * e;
-      }
-    }
-    return sum;
-  }
-  // The same with Q = I (neighbors searched in the reference), a third fewer products.
-  double residual(const Mat3& P) const {
-    double p[9];
-    for (int r = 0; r < 3; ++r) {
-      for (int c = 0; c < 3; ++c) p[3 * r + c] = P(r, c);
-    }
-    double sum = 0.0;
-    for (std::size_t k = 0; k < count_; ++k) {
-      const double* x = pairs_.data() + 6 * k;
-      for (int r = 0; r < 3; ++r) {
-        const double e = p[3 * r] * x[0] + p[3 * r + 1] * x[1] + p[3 * r + 2] * x[2] + x[3 + r];
-        sum += e * e;
-      }
-    }
-    return sum;
-  }
+  Mat3 V() const { return symmetric(vv); }  // Σ Δv Δvᵀ (kFullVV)
+  double v2() const { return vv[0]; }       // Σ |Δv|² (not kFullVV)
 
  private:
   static Mat3 symmetric(const double (&u)[6]) {
@@ -113,21 +67,30 @@ class PairSums {
     m << u[0], u[1], u[2], u[1], u[3], u[4], u[2], u[4], u[5];
     return m;
   }
-  std::vector<double> pairs_;
-  std::size_t count_ = 0;
-  double ss_[6] = {}, vs_[9] = {}, vv_[6] = {};
 };
+
+// Σ_ij M_ij N_ij.
+double contract(const Mat3& M, const Mat3& N) {
+  return M.cwiseProduct(N).sum();
+}
 
 // The least-squares fit d ≈ F d0 (SCIENCE.md §4) over an atom's pairs, where the reference and
 // current separations are d0 = A s, d = B s + Δv (neighbors searched in the reference) or
 // d = A s, d0 = B s + Δv (searched in the current configuration). X = Σ d d0ᵀ and Y = Σ d0 d0ᵀ
-// follow from the sums; D²min = Σ |d - F d0|² is summed pair by pair. Degenerate when fewer than
-// 3 pairs or |det Y| <= 1e-12 (tr Y)³ (the scale-free form of the condition in SCIENCE.md §4).
-LocalStrain fit(PairSums& pairs, const Mat3& A, const Mat3& B, bool searched_in_reference) {
-  LocalStrain out{0.0, Mat3::Zero(), static_cast<int>(pairs.size()), true};
-  if (pairs.size() < 3) return out;
-  pairs.accumulate(!searched_in_reference);
-  const Mat3 S = pairs.ss(), W = pairs.vs();
+// follow from the moments. Degenerate when fewer than 3 pairs or |det Y| <= 1e-12 (tr Y)³ (the
+// scale-free form of the condition in SCIENCE.md §4).
+//
+// D²min = Σ |P s + Q Δv|² with P = B - F A, Q = I, or P = A - F B, Q = -F, is
+// tr(P S Pᵀ) + 2 Σ (QᵀP)∘W + Σ (QᵀQ)∘V from the moments. Its three terms are each bounded by
+// the first and last (Cauchy-Schwarz), and they cancel when the neighborhood moves nearly
+// affinely; when D²min is below 1e-3 of the first plus the last, it is summed pair by pair
+// instead (`direct(P, Q)`), so that it keeps at least 12 significant digits either way.
+template <class Direct>
+LocalStrain fit(const PairMoments& pairs, const Mat3& A, const Mat3& B, bool searched_in_reference,
+                Direct&& direct) {
+  LocalStrain out{0.0, Mat3::Zero(), pairs.count, true};
+  if (pairs.count < 3) return out;
+  const Mat3 S = pairs.S(), W = pairs.W();
   Mat3 X, Y;
   if (searched_in_reference) {
     Y = A * S * A.transpose();
@@ -135,17 +98,67 @@ LocalStrain fit(PairSums& pairs, const Mat3& A, const Mat3& B, bool searched_in_
   } else {
     const Mat3 BWt = B * W.transpose();
     X = A * (S * B.transpose() + W.transpose());
-    Y = B * S * B.transpose() + BWt + BWt.transpose() + pairs.vv();
+    Y = B * S * B.transpose() + BWt + BWt.transpose() + pairs.V();
   }
   const double s0 = Y.trace();
   if (!(std::abs(Y.determinant()) > 1e-12 * s0 * s0 * s0)) return out;
   out.F = X * Y.inverse();
-  // d - F d0 = (B - F A) s + Δv, or (A - F B) s - F Δv.
-  out.d2min =
-      searched_in_reference ? pairs.residual(B - out.F * A) : pairs.residual(A - out.F * B, -out.F);
+  const Mat3 P = searched_in_reference ? Mat3(B - out.F * A) : Mat3(A - out.F * B);
+  const double affine = contract(P * S, P);
+  double cross, nonaffine;
+  if (searched_in_reference) {
+    cross = 2.0 * contract(P, W);
+    nonaffine = pairs.v2();
+  } else {
+    const Mat3 Q = -out.F;
+    cross = 2.0 * contract(Q.transpose() * P, W);
+    nonaffine = contract(Q.transpose() * Q, pairs.V());
+  }
+  const double d2min = affine + cross + nonaffine;
+  out.d2min = d2min >= 1e-3 * (affine + nonaffine)
+                  ? d2min
+                  : direct(P, searched_in_reference ? Mat3(Mat3::Identity()) : Mat3(-out.F));
   out.degenerate = false;
   return out;
 }
+
+// The candidates of one bin (see compute()), per axis in arrays of their own so that the distance
+// test runs over contiguous memory: image-shifted positions, v, and the slot when in the home
+// image (kNoSlot otherwise), which tells an atom itself from its periodic images.
+constexpr std::uint32_t kNoSlot = ~std::uint32_t{0};
+
+class Candidates {
+ public:
+  void clear() { size_ = 0; }
+  // Appends the slots [first, end) at positions + shift, with their v.
+  void add_run(std::uint32_t first, std::uint32_t end, const Vec3& shift, bool home,
+               const std::vector<Vec3>& pos, const std::vector<Vec3>& v) {
+    const std::size_t size = size_ + (end - first);
+    if (size > x_.size()) {
+      for (auto* a : {&x_, &y_, &z_, &vx_, &vy_, &vz_}) a->resize(2 * size);
+      slot_.resize(2 * size);
+    }
+    for (std::uint32_t j = first; j < end; ++j, ++size_) {
+      x_[size_] = pos[j](0) + shift(0), y_[size_] = pos[j](1) + shift(1),
+      z_[size_] = pos[j](2) + shift(2);
+      vx_[size_] = v[j](0), vy_[size_] = v[j](1), vz_[size_] = v[j](2);
+      slot_[size_] = home ? j : kNoSlot;
+    }
+  }
+  std::size_t size() const { return size_; }
+  const double* x() const { return x_.data(); }
+  const double* y() const { return y_.data(); }
+  const double* z() const { return z_.data(); }
+  double vx(std::size_t m) const { return vx_[m]; }
+  double vy(std::size_t m) const { return vy_[m]; }
+  double vz(std::size_t m) const { return vz_[m]; }
+  std::uint32_t slot(std::size_t m) const { return slot_[m]; }
+
+ private:
+  std::vector<double> x_, y_, z_, vx_, vy_, vz_;
+  std::vector<std::uint32_t> slot_;
+  std::size_t size_ = 0;
+};
 
 }  // namespace
 
@@ -272,44 +285,90 @@ FrameResult D2minAnalyzer::compute(const FrameContext& context) const {
   };
   const auto results = std::make_unique_for_overwrite<SlotResult[]>(n);
   const auto slot_F = std::make_unique_for_overwrite<Mat3[]>(keep_F ? n : 0);
-  parallel::for_blocks(n, [&](std::size_t begin, std::size_t end) {
-    PairSums pairs;
-    for (std::size_t k = begin; k < end; ++k) {
-      pairs.clear();
-      const Vec3& vi = v_slot[k];
-      cl.for_each_slot_within(slot_pos[k], params_.cutoff,
-                              [&](std::uint32_t slot, const Image& image, const Vec3& s, double) {
-                                // The search starts at the slot's own binned position: the atom
-                                // itself is found exactly there, its periodic images elsewhere.
-                                if (slot == k && image == Image{0, 0, 0}) return;
-                                const Vec3& vj = v_slot[slot];
-                                pairs.add(s(0), s(1), s(2), vj(0) - vi(0), vj(1) - vi(1),
-                                          vj(2) - vi(2));
-                              });
-      const LocalStrain fit = analyzers::fit(pairs, A, B, from_ref);
-      SlotResult& r = results[k];
-      r.neighbors = fit.neighbors;
-      r.degenerate = fit.degenerate ? 1 : 0;
-      const double nn = std::max(1, fit.neighbors);
-      switch (params_.normalization) {
-        case D2minNormalization::Sum:
-          r.value = fit.d2min;
-          break;
-        case D2minNormalization::PerNeighbor:
-          r.value = fit.d2min / nn;
-          break;
-        case D2minNormalization::Lammps:
-          r.value = std::sqrt(fit.d2min / nn);
-          break;
-      }
-      // A degenerate fit has F = 0 and is reported as zeros everywhere, flagged.
-      const StrainMeasures m =
-          fit.degenerate ? StrainMeasures{Mat3::Zero(), 0.0, 0.0} : strain_measures(fit.F);
-      r.shear = m.von_mises;
-      r.volumetric = m.volumetric;
-      if (keep_F) slot_F[k] = fit.F;
+  const auto store = [&](std::uint32_t k, const LocalStrain& fit) {
+    SlotResult& r = results[k];
+    r.neighbors = fit.neighbors;
+    r.degenerate = fit.degenerate ? 1 : 0;
+    const double nn = std::max(1, fit.neighbors);
+    switch (params_.normalization) {
+      case D2minNormalization::Sum:
+        r.value = fit.d2min;
+        break;
+      case D2minNormalization::PerNeighbor:
+        r.value = fit.d2min / nn;
+        break;
+      case D2minNormalization::Lammps:
+        r.value = std::sqrt(fit.d2min / nn);
+        break;
     }
-  });
+    // A degenerate fit has F = 0 and is reported as zeros everywhere, flagged.
+    const StrainMeasures m =
+        fit.degenerate ? StrainMeasures{Mat3::Zero(), 0.0, 0.0} : strain_measures(fit.F);
+    r.shear = m.von_mises;
+    r.volumetric = m.volumetric;
+    if (keep_F) slot_F[k] = fit.F;
+  };
+  // Atoms are taken bin by bin. A bin's candidates (every atom that can be within the cutoff of
+  // one of its atoms, with its periodic image) are gathered once into flat arrays, with their v,
+  // and each atom of the bin tests them all in one loop over contiguous memory: the search then
+  // costs no per-row bookkeeping per atom, and the hits are read from cache. The hits come in
+  // the order CellList::for_each_slot_within finds them.
+  const double r2max = params_.cutoff * params_.cutoff;
+  parallel::for_blocks(
+      cl.bin_count(),
+      [&](std::size_t bin_begin, std::size_t bin_end) {
+        Candidates cand;
+        std::vector<std::uint32_t> hits;
+        for (std::size_t bin = bin_begin; bin < bin_end; ++bin) {
+          const std::uint32_t first = cl.bin_begin(bin), last = cl.bin_begin(bin + 1);
+          if (first == last) continue;
+          cand.clear();
+          cl.for_each_run_near_bin(
+              bin, params_.cutoff,
+              [&](std::uint32_t a, std::uint32_t e, const Image& image, const Vec3& shift) {
+                cand.add_run(a, e, shift, image == Image{0, 0, 0}, slot_pos, v_slot);
+              });
+          const std::size_t nc = cand.size();
+          hits.resize(nc + 3);
+          for (std::uint32_t k = first; k < last; ++k) {
+            const Vec3& p = slot_pos[k];
+            const double px = p(0), py = p(1), pz = p(2);
+            const std::size_t nh =
+                select_within(cand.x(), cand.y(), cand.z(), nc, px, py, pz, r2max, hits.data());
+            const Vec3& vi = v_slot[k];
+            // Calls f(s, Δv) for every pair of atom k: the atom itself is found at distance 0 in
+            // the home image (its periodic images elsewhere are neighbors).
+            const auto for_each_pair = [&](auto&& f) {
+              for (std::size_t h = 0; h < nh; ++h) {
+                const std::uint32_t m = hits[h];
+                if (cand.slot(m) == k) continue;
+                f(cand.x()[m] - px, cand.y()[m] - py, cand.z()[m] - pz, cand.vx(m) - vi(0),
+                  cand.vy(m) - vi(1), cand.vz(m) - vi(2));
+              }
+            };
+            PairMoments moments;
+            if (from_ref) {
+              for_each_pair([&](double s0, double s1, double s2, double v0, double v1, double v2) {
+                moments.add<false>(s0, s1, s2, v0, v1, v2);
+              });
+            } else {
+              for_each_pair([&](double s0, double s1, double s2, double v0, double v1, double v2) {
+                moments.add<true>(s0, s1, s2, v0, v1, v2);
+              });
+            }
+            const auto direct = [&](const Mat3& P, const Mat3& Q) {
+              double sum = 0.0;
+              for_each_pair([&](double s0, double s1, double s2, double v0, double v1, double v2) {
+                const Vec3 e = P * Vec3(s0, s1, s2) + Q * Vec3(v0, v1, v2);
+                sum += e.squaredNorm();
+              });
+              return sum;
+            };
+            store(k, analyzers::fit(moments, A, B, from_ref, direct));
+          }
+        }
+      },
+      16);
   std::vector<std::uint32_t> slot_of(n);
   parallel::for_each_index(
       n, [&](std::size_t k) { slot_of[slot_atom[k]] = static_cast<std::uint32_t>(k); });

@@ -4,7 +4,8 @@
   compare_d2min.py MGSCOPE_OUTPUT NUMPY_D2MIN.npy [--strain NUMPY_STRAIN.npy] [--tol 1e-8]
                    [--label TEXT]
 
-MGSCOPE_OUTPUT is an mgscope lammps_dump file or npy output folder (frame 0). It must have the
+MGSCOPE_OUTPUT is an mgscope lammps_dump file or npy output folder (frame 0; an npy folder
+without id_000000.npy holds the arrays in increasing id order). It must have the
 columns id and d2min_value (and d2min_shear_strain, d2min_volumetric_strain for the strain
 check). Atoms are matched by id: the NumPy arrays are in
 increasing id order. Prints one line: max and mean relative difference of D2min
@@ -31,11 +32,16 @@ def main():
     if a.strain:
         want += ["d2min_shear_strain", "d2min_volumetric_strain"]
     if os.path.isdir(a.mgscope_dump):
-        files = [os.path.join(a.mgscope_dump, f"{c}_000000.npy") for c in want]
+        # Without id_000000.npy ("atom_arrays": false) the arrays are in increasing id order.
+        files = [os.path.join(a.mgscope_dump, f"{c}_000000.npy") for c in want[1:]]
         missing = [f for f in files if not os.path.exists(f)]
         if missing:
             sys.exit(f"compare_d2min: missing {missing}")
-        data = np.column_stack([np.load(f).astype(float) for f in files])
+        columns = [np.load(f).astype(float) for f in files]
+        id_file = os.path.join(a.mgscope_dump, "id_000000.npy")
+        ids = (np.load(id_file).astype(float) if os.path.exists(id_file)
+               else np.arange(1, len(columns[0]) + 1, dtype=float))
+        data = np.column_stack([ids] + columns)
         n = len(data)
     else:
         with open(a.mgscope_dump) as f:

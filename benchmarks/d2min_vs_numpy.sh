@@ -29,6 +29,8 @@
 #   GAMMA SIGMA SEED  the pair (defaults: 0.01, 0.05 Å, 12345)
 #   TOL        max relative D2min difference accepted  (default: 1e-8)
 #   KEEP_DUMPS 1 keeps the current frames and outputs in WORK (default: deleted)
+#   ATOM_ARRAYS 1 makes mgscope's npy output also write id, type and position arrays (default 0:
+#              like the baseline, only the per-atom results, in increasing id order)
 #   OUTPUT     mgscope's per-atom output: npy (default; .npy files, the baseline's own format)
 #              or dump (a LAMMPS text dump, which costs mgscope ~1 s of formatting at 1M atoms)
 #
@@ -50,6 +52,8 @@ SEED=${SEED:-12345}
 TOL=${TOL:-1e-8}
 KEEP_DUMPS=${KEEP_DUMPS:-0}
 OUTPUT=${OUTPUT:-npy}
+ATOM_ARRAYS=${ATOM_ARRAYS:-0}
+case "$ATOM_ARRAYS" in 0|1) ;; *) echo "d2min_vs_numpy: error: ATOM_ARRAYS must be 0 or 1, got '$ATOM_ARRAYS'" >&2; exit 1 ;; esac
 case "$OUTPUT" in npy|dump) ;; *) echo "d2min_vs_numpy: error: OUTPUT must be npy or dump, got '$OUTPUT'" >&2; exit 1 ;; esac
 BUILD_DIR=${BUILD_DIR:-/tmp/mgscope_bench_build}
 TIME=/usr/bin/time
@@ -132,15 +136,16 @@ read_time() {  # time file -> "wall rss cpu"
 run_mgscope() {  # size n c rep ref cur dir
   local size=$1 n=$2 c=$3 rep=$4 ref=$5 cur=$6 dir=$7
   local rf=$dir/mgscope_t$c.json out=$dir/mgscope_t$c.$OUTPUT tf=$dir/time.mgscope_t$c
-  local format=lammps_dump
+  local format=lammps_dump arrays=""
   [ "$OUTPUT" = npy ] && format=npy
+  [ "$OUTPUT" = npy ] && [ "$ATOM_ARRAYS" = 0 ] && arrays='"atom_arrays": false, '
   cat > "$rf" <<EOF
 {
   "description": "d2min_vs_numpy.sh: read two frames + D2min and strain + per-atom dump ($size, $c thread(s))",
   "input": {"path": "$cur"},
   "analyzers": [{"type": "d2min", "cutoff": $CUTOFF, "reference": {"path": "$ref", "frame": 0}}],
   "outputs": [{"format": "json", "path": "$dir/mgscope_t$c.summary.json"},
-              {"format": "$format", "path": "$out",
+              {"format": "$format", "path": "$out", $arrays
                "fields": ["d2min_value", "d2min_shear_strain", "d2min_volumetric_strain"]}]
 }
 EOF
@@ -224,13 +229,15 @@ if [ -n "$(git -C "$REPO" status --porcelain 2>/dev/null | grep -v '^??' || true
   git_rev="$git_rev (+ uncommitted changes)"
 fi
 "$PYTHON" - "$RUNS" "$CHECKS" "$REPS" "$git_rev" "$LOAD_START" "$LOAD_END" \
-  "$(getconf _NPROCESSORS_ONLN)" "$CUTOFF" "$GAMMA" "$SIGMA" "$OUTPUT" "${SIZES[@]}" \
+  "$(getconf _NPROCESSORS_ONLN)" "$CUTOFF" "$GAMMA" "$SIGMA" "$OUTPUT$([ "$ATOM_ARRAYS" = 1 ] && echo +atoms)" \
+  "${SIZES[@]}" \
   > "$WORK/results.md" <<'EOF'
 import csv, sys
 runs, checks, reps, rev, load0, load1, ncpu, cutoff, gamma, sigma, output = sys.argv[1:12]
 order = sys.argv[12:]
-written = ("three .npy files of per-atom fields (plus id, type, position)" if output == "npy"
-           else "a per-atom text dump of 3 fields")
+written = {"npy": "three .npy files of per-atom fields (in id order, no id/type/position arrays)",
+           "npy+atoms": "three .npy files of per-atom fields plus id, type and position arrays",
+           }.get(output, "a per-atom text dump of 3 fields")
 rows = list(csv.DictReader(open(runs)))
 best = {}
 for key in {(r["size"], r["tool"], int(r["cores"])) for r in rows}:

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <tbb/global_control.h>
+#include <tbb/parallel_invoke.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
@@ -198,6 +199,16 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
   std::size_t next_slot = 0;
   const std::unique_ptr<ReferenceService> references =
       make_reference_service(source, analyzers, options.read_reference_file, tokens);
+  // The fixed references (the same frame for every frame) are read alongside the first frame.
+  std::vector<ReferenceSpec> fixed_references;
+  for (const auto& a : analyzers) {
+    const auto spec = a->needs().reference;
+    if (spec && spec->kind == ReferenceSpec::Kind::Frame &&
+        std::find(fixed_references.begin(), fixed_references.end(), *spec) ==
+            fixed_references.end()) {
+      fixed_references.push_back(*spec);
+    }
+  }
   const RunShape shape{total, source.frames_per_file()};
   for (auto& a : analyzers) a->begin(shape);
   tbb::task_group_context group;
@@ -254,7 +265,17 @@ nlohmann::json run_pipeline(FrameSource& source, std::vector<std::unique_ptr<Ana
                   tbb::filter_mode::parallel,
                   [&](Work* w) {
                     std::optional<StageTimer> timer(std::in_place, options.timings, "parse input");
-                    w->frame = std::make_shared<const Frame>(source.parse(w->raw));
+                    const auto parse = [&] {
+                      w->frame = std::make_shared<const Frame>(source.parse(w->raw));
+                    };
+                    if (references && !fixed_references.empty()) {
+                      // Loaded (once) while the frame is parsed: each read has a serial part.
+                      tbb::parallel_invoke(parse, [&] {
+                        for (const auto& spec : fixed_references) references->prefetch(spec);
+                      });
+                    } else {
+                      parse();
+                    }
                     source.release(w->raw);
                     w->raw.owned.clear();
                     w->raw.owned.shrink_to_fit();

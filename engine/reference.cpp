@@ -135,19 +135,36 @@ std::shared_ptr<const ReferenceFrame> ReferenceService::prepare(
   return ref;
 }
 
+ReferenceService::Key ReferenceService::key_of(const ReferenceSpec& spec,
+                                               std::size_t current) const {
+  if (spec.kind == ReferenceSpec::Kind::Frame)
+    return {spec.path, static_cast<std::size_t>(spec.frame)};
+  const auto k = static_cast<std::int64_t>(current) + spec.offset;
+  if (k < 0) {
+    throw InputError(input_name_, 0,
+                     fmt::format("frame {} has no reference at offset {}: expected the run to "
+                                 "start at frame {} or later (input.frames.start)",
+                                 current, spec.offset, -spec.offset));
+  }
+  return {"", static_cast<std::size_t>(k)};
+}
+
 std::shared_ptr<const ReferenceFrame> ReferenceService::get(const ReferenceSpec& spec,
                                                             std::size_t current) {
-  Key key{spec.path, static_cast<std::size_t>(spec.frame)};
-  if (spec.kind == ReferenceSpec::Kind::Offset) {
-    const auto k = static_cast<std::int64_t>(current) + spec.offset;
-    if (k < 0) {
-      throw InputError(input_name_, 0,
-                       fmt::format("frame {} has no reference at offset {}: expected the run to "
-                                   "start at frame {} or later (input.frames.start)",
-                                   current, spec.offset, -spec.offset));
-    }
-    key = {"", static_cast<std::size_t>(k)};
+  return load(key_of(spec, current), spec.kind == ReferenceSpec::Kind::Frame, true);
+}
+
+void ReferenceService::prefetch(const ReferenceSpec& spec) {
+  if (spec.kind != ReferenceSpec::Kind::Frame) return;
+  try {
+    load(key_of(spec, 0), true, false);
+  } catch (...) {
+    // Kept in the entry; get() rethrows it.
   }
+}
+
+std::shared_ptr<const ReferenceFrame> ReferenceService::load(const Key& key, bool pinned,
+                                                             bool wait) {
   std::promise<std::shared_ptr<const ReferenceFrame>> promise;
   std::shared_ptr<const Frame> offered;
   std::shared_future<std::shared_ptr<const ReferenceFrame>> value;
@@ -156,12 +173,13 @@ std::shared_ptr<const ReferenceFrame> ReferenceService::get(const ReferenceSpec&
     auto it = entries_.find(key);
     if (it != entries_.end()) {
       it->second.last_use = ++clock_;
-      it->second.pinned = it->second.pinned || spec.kind == ReferenceSpec::Kind::Frame;
+      it->second.pinned = it->second.pinned || pinned;
+      if (!wait) return nullptr;
       value = it->second.value;
     } else {
       Entry e;
       e.value = promise.get_future().share();
-      e.pinned = spec.kind == ReferenceSpec::Kind::Frame;
+      e.pinned = pinned;
       e.last_use = ++clock_;
       entries_.emplace(key, e);
       if (key.first.empty()) {

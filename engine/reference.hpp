@@ -88,6 +88,11 @@ class ReferenceService {
   // The reference of the frame with input number `current` for `spec`. Throws InputError when
   // the reference frame does not exist.
   std::shared_ptr<const ReferenceFrame> get(const ReferenceSpec& spec, std::size_t current);
+  // Starts loading a fixed reference (Kind::Frame) unless it is loaded or being loaded, and
+  // returns when it is loaded; never waits for another thread's load. The pipeline calls it
+  // alongside a frame's parse, so that reading the reference overlaps reading the frame. An
+  // error is kept for get() to report: the run then fails as it would without the prefetch.
+  void prefetch(const ReferenceSpec& spec);
   // A frame of the run input that the pipeline has parsed anyway; kept if an offset may need it.
   void offer(std::size_t input_index, const std::shared_ptr<const Frame>& frame);
 
@@ -98,6 +103,10 @@ class ReferenceService {
     bool pinned = false;
     std::uint64_t last_use = 0;
   };
+  Key key_of(const ReferenceSpec& spec, std::size_t current) const;
+  // The entry of `key`, loaded by this thread if there is none; when there is one, waits for it
+  // (`wait`) or returns null.
+  std::shared_ptr<const ReferenceFrame> load(const Key& key, bool pinned, bool wait);
   std::shared_ptr<const ReferenceFrame> prepare(const Key& key,
                                                 std::shared_ptr<const Frame> f) const;
   void evict();

@@ -116,6 +116,9 @@ const std::vector<ParamSpec>& output_specs() {
           "png: histograms of the given ones, none by default)"),
       ParamSpec("column_prefix", ParamKind::String, "", "",
                 "lammps_dump: prefix for field columns (\"c_\" lets ASE import them)"),
+      ParamSpec("atom_arrays", ParamKind::Boolean, true, "",
+                "npy: write id_, type_ and position_ arrays per frame (false: only the fields, "
+                "which are in increasing id order in every frame)"),
   };
   return specs;
 }
@@ -266,6 +269,7 @@ RunConfig parse_run_config(const json& doc, const std::filesystem::path& base_di
     spec.path = std::filesystem::absolute(resolve(base_dir, o["path"].get<std::string>()))
                     .lexically_normal();
     spec.column_prefix = o["column_prefix"].get<std::string>();
+    spec.atom_arrays = o["atom_arrays"].get<bool>();
     for (const auto& f : o["fields"]) {
       if (!f.is_string()) throw ConfigError(path + ".fields", "expected a list of column names");
       spec.fields.push_back(f.get<std::string>());

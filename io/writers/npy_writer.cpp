@@ -1,5 +1,6 @@
 // NumPy .npy files in a folder, one array per file and frame (numpy.load opens each):
-//   id_<frame>.npy (int64), type_<frame>.npy (int32), position_<frame>.npy (N x 3, Å),
+//   id_<frame>.npy (int64), type_<frame>.npy (int32), position_<frame>.npy (N x 3, Å) (unless
+//   "atom_arrays" is false: the per-atom arrays are in increasing id order in every frame),
 //   <column>_<frame>.npy per numeric per-atom column (float64, or int64 for integer fields),
 //   <label>_<grid>_<frame>.npy per grid field (float64, shape of the binned axes, see
 //   grid_shape(): arr[i, j, k] is bin i along a, j along b, k along c).
@@ -33,7 +34,7 @@ class NpySink final : public FrameSink {
     std::vector<std::vector<double>> converted;
     converted.reserve(cols.size());
     std::vector<std::int32_t> types;
-    if (!rec.final) {
+    if (!rec.final && spec_.atom_arrays) {
       types.assign(f.type.begin(), f.type.end());
       static_assert(sizeof(Vec3) == 3 * sizeof(double), "positions are packed triples");
       pending.push_back({"id_" + tag, npy_header("<i8", {n}, false), raw_bytes(f.id.data(), n)});

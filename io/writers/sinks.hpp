@@ -18,6 +18,8 @@ struct OutputSpec {
   // Prepended to field column names in dumps: "c_" makes ASE import them as per-atom arrays
   // (ASE's reader keeps only c_/f_/v_ columns).
   std::string column_prefix;
+  // npy: id, type and position arrays per frame besides the fields.
+  bool atom_arrays = true;
 };
 
 // The format names make_sink() accepts.

@@ -266,3 +266,36 @@ TEST_CASE("d2min: agrees with a brute-force implementation on the shared AQS she
     CHECK(worst < 1e-9);
   }
 }
+
+TEST_CASE("d2min: a nearly affine neighborhood keeps its digits (no cancellation)", "[d2min]") {
+  // Positions moved by an affine map about the cell's centre inside an unchanged cell, plus a
+  // tiny nonaffine jitter: around the centre each neighborhood moves by x -> A x + O(1e-6 Å),
+  // so D²min (~1e-10 Å²) is some 1e-9 of Σ|d - d0|². A closed form from pair sums would keep
+  // only a few digits of it there; the brute force sums the residual pair by pair.
+  const Frame ref = test::cubic_lattice("fcc", 3.615, 6);
+  Frame cur = ref;
+  const Mat3 A{{1.02, 0.03, -0.01}, {-0.015, 0.99, 0.02}, {0.01, 0.025, 1.01}};
+  const Vec3 centre = ref.box.origin() + 0.5 * ref.box.cell() * Vec3(1, 1, 1);
+  for (std::size_t i = 0; i < cur.size(); ++i) {
+    const double t = static_cast<double>(i);
+    const Vec3 jitter(std::sin(1.3 * t), std::cos(2.1 * t), std::sin(0.7 * t + 1.0));
+    cur.pos[i] = cur.box.wrap(centre + A * (ref.pos[i] - centre) + 1e-6 * jitter);
+  }
+  const double cutoff = 3.0;
+  const FrameResult r = test::compute_against(cur, ref, "d2min", {{"cutoff", cutoff}});
+  const auto expected = brute_force_d2min(cur, ref, cutoff);
+  const auto& got = values(r, "value");
+  std::size_t checked = 0;
+  double worst = 0.0;
+  for (std::size_t i = 0; i < ref.size(); ++i) {
+    const Vec3 s = ref.box.cell().inverse() * (ref.pos[i] - ref.box.origin());
+    if (s.minCoeff() < 0.3 || s.maxCoeff() > 0.7) continue;  // neighborhood moved affinely
+    ++checked;
+    CHECK(expected[i] > 0.0);
+    CHECK(expected[i] < 1e-9);
+    worst = std::max(worst, std::abs(got[i] - expected[i]) / expected[i]);
+  }
+  INFO("worst relative difference over " << checked << " atoms: " << worst);
+  CHECK(checked > 20);
+  CHECK(worst < 1e-7);
+}

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <set>
+#include <string>
 
 #include "io/writers/binary.hpp"
 #include "support.hpp"
@@ -70,4 +72,31 @@ TEST_CASE(
   }
   // run.json; id, type, position and bin_count npy; vti and pvd; vtu and pvd.
   CHECK(files == 1 + 4 + 2 + 2);
+}
+
+TEST_CASE("npy output: atom_arrays false writes only the fields", "[writers][grid]") {
+  const auto dir = temp_dir("npy_atom_arrays");
+  write_text(dir / "run.json", R"({"input": {"path": ")" +
+                                   (source_dir() / "tests/bad_inputs/good/bcc128.dump").string() +
+                                   R"("},
+    "analyzers": [{"type": "voronoi"}],
+    "outputs": [{"format": "npy", "path": "all", "fields": ["voronoi_volume"]},
+                {"format": "npy", "path": "fields", "fields": ["voronoi_volume"],
+                 "atom_arrays": false}]})");
+  std::string out;
+  REQUIRE(run_command(binary().string() + " run --quiet " + (dir / "run.json").string(), &out) ==
+          0);
+  INFO(out);
+  const auto names = [&](const std::string& folder) {
+    std::set<std::string> found;
+    for (const auto& e : std::filesystem::directory_iterator(dir / folder)) {
+      found.insert(e.path().filename().string());
+    }
+    return found;
+  };
+  CHECK(names("all") == std::set<std::string>{"id_000000.npy", "type_000000.npy",
+                                              "position_000000.npy", "voronoi_volume_000000.npy"});
+  CHECK(names("fields") == std::set<std::string>{"voronoi_volume_000000.npy"});
+  CHECK(read_text(dir / "all/voronoi_volume_000000.npy") ==
+        read_text(dir / "fields/voronoi_volume_000000.npy"));
 }
