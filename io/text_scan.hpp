@@ -77,8 +77,49 @@ inline std::vector<std::string_view> split(std::string_view s) {
   return out;
 }
 
+// Clinger's fast path for the plain decimals dumps are made of (LAMMPS's %g and %.Ng): at most
+// 19 digits that form an integer m < 2^53, times 10^e with |e| <= 22, is one correctly rounded
+// product or quotient of two exact doubles, the value from_chars gives. Anything else (more
+// digits, larger exponents, inf, nan, malformed text) is left to from_chars: nullopt here.
+inline std::optional<double> decimal_fast_path(std::string_view s) {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const bool negative = p < end && *p == '-';
+  if (negative) ++p;
+  std::uint64_t m = 0;
+  int digits = 0, exponent = 0;
+  for (; p < end && *p >= '0' && *p <= '9'; ++p, ++digits) m = 10 * m + (*p - '0');
+  if (p < end && *p == '.') {
+    for (++p; p < end && *p >= '0' && *p <= '9'; ++p, ++digits, --exponent) {
+      m = 10 * m + (*p - '0');
+    }
+  }
+  if (digits == 0 || digits > 19) return std::nullopt;
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    const bool negative_exponent = p < end && *p == '-';
+    if (p < end && (*p == '-' || *p == '+')) ++p;
+    int e = 0, e_digits = 0;
+    for (; p < end && *p >= '0' && *p <= '9' && e_digits < 4; ++p, ++e_digits) {
+      e = 10 * e + (*p - '0');
+    }
+    if (e_digits == 0) return std::nullopt;
+    exponent += negative_exponent ? -e : e;
+  }
+  if (p != end || m > (std::uint64_t{1} << 53) || exponent < -22 || exponent > 22) {
+    return std::nullopt;
+  }
+  double v = static_cast<double>(m);
+  v = exponent < 0 ? v / kPow10[-exponent] : v * kPow10[exponent];
+  return negative ? -v : v;
+}
+
 inline std::optional<double> to_double(std::string_view s) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (const auto fast = decimal_fast_path(s)) return fast;
   double v = 0.0;
   const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
