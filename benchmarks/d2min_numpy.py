@@ -9,7 +9,8 @@ The same definition as mgscope's d2min analyzer with its defaults (shared/SCIENC
     scipy.spatial.cKDTree on the orthogonal reference box, query_pairs);
   * d0_ij = H_ref s0_ij (minimum-image reference separation), d_ij = H_cur (s0_ij + ds_j - ds_i);
   * X = sum_j d dT0, Y = sum_j d0 d0T, F = X Y^-1 (batched), D2min = sum_j |d - F d0|^2 (the
-    residual summed directly, as mgscope does, not the cancelling closed form), plain sum;
+    residual summed pair by pair; mgscope forms it from pair moments and sums it pair by pair
+    only where those cancel), plain sum;
   * Green-Lagrange E = (FT F - I)/2, von Mises shear strain, volumetric strain tr(E)/3;
   * degenerate atoms (fewer than 3 neighbors or |det Y| <= 1e-12 (sum |d0|^2)^3): 0, counted.
 
