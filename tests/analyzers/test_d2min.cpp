@@ -264,6 +264,18 @@ TEST_CASE("d2min: agrees with a brute-force implementation on the shared AQS she
     }
     INFO("frames " << k0 << " -> " << k1 << ": worst relative difference " << worst);
     CHECK(worst < 1e-9);
+    // Mapping the reference into the current cell multiplies every d0 by one invertible matrix,
+    // which the fitted F absorbs: D²min is the same (this takes the fit with A != I).
+    const FrameResult mapped = test::compute_against(
+        cur, ref, "d2min", {{"cutoff", cutoff}, {"affine_mapping", "to_current"}});
+    const auto& got_mapped = values(mapped, "value");
+    double worst_mapped = 0.0;
+    for (std::size_t i = 0; i < got_mapped.size(); ++i) {
+      worst_mapped = std::max(
+          worst_mapped, std::abs(got_mapped[i] - expected[i]) / (std::abs(expected[i]) + 1e-12));
+    }
+    INFO("to_current: worst relative difference " << worst_mapped);
+    CHECK(worst_mapped < 1e-9);
   }
 }
 
