@@ -74,6 +74,18 @@ double contract(const Mat3& M, const Mat3& N) {
   return M.cwiseProduct(N).sum();
 }
 
+// Y spans 3-D: |det Y| > 1e-12 (tr Y)³, the scale-free form of SCIENCE.md §4's condition.
+bool spans_3d(double det, double trace) {
+  return std::abs(det) > 1e-12 * trace * trace * trace;
+}
+
+// D²min from its three terms (see fit()), or `summed_by_pair()` where they cancel.
+template <class Direct>
+double d2min_from_terms(double affine, double cross, double nonaffine, Direct&& summed_by_pair) {
+  const double d2min = affine + cross + nonaffine;
+  return d2min >= 1e-3 * (affine + nonaffine) ? d2min : summed_by_pair();
+}
+
 // fit() (below) for the default case, neighbors searched in the reference with A = I: Y = S,
 // X = B S + W, P = B - F, Q = I, in plain scalars (the same formulas as fit(); GCC did not inline
 // Eigen's 3×3 products here, and this made the d2min stage about 4 % faster).
@@ -87,8 +99,7 @@ LocalStrain fit_reference_frame(const PairMoments& pairs, const Mat3& B, Direct&
                c02 = y01 * y12 - y02 * y11, c11 = y00 * y22 - y02 * y02,
                c12 = y01 * y02 - y00 * y12, c22 = y00 * y11 - y01 * y01;
   const double det = y00 * c00 + y01 * c01 + y02 * c02;
-  const double s0 = y00 + y11 + y22;
-  if (!(std::abs(det) > 1e-12 * s0 * s0 * s0)) return out;
+  if (!spans_3d(det, y00 + y11 + y22)) return out;
   const double inv[3][3] = {{c00 / det, c01 / det, c02 / det},
                             {c01 / det, c11 / det, c12 / det},
                             {c02 / det, c12 / det, c22 / det}};
@@ -111,10 +122,8 @@ LocalStrain fit_reference_frame(const PairMoments& pairs, const Mat3& B, Direct&
               p2 * (p0 * y02 + p1 * y12 + p2 * y22);
     cross += p0 * w[3 * r] + p1 * w[3 * r + 1] + p2 * w[3 * r + 2];
   }
-  cross *= 2.0;
-  const double nonaffine = pairs.v2();
-  const double d2min = affine + cross + nonaffine;
-  out.d2min = d2min >= 1e-3 * (affine + nonaffine) ? d2min : direct(P, Mat3(Mat3::Identity()));
+  out.d2min = d2min_from_terms(affine, 2.0 * cross, pairs.v2(),
+                               [&] { return direct(P, Mat3(Mat3::Identity())); });
   out.degenerate = false;
   return out;
 }
@@ -154,8 +163,7 @@ LocalStrain fit(const PairMoments& pairs, const FitCells& cells, Direct&& direct
     X = A * (S * B.transpose() + W.transpose());
     Y = B * S * B.transpose() + BWt + BWt.transpose() + pairs.V();
   }
-  const double s0 = Y.trace();
-  if (!(std::abs(Y.determinant()) > 1e-12 * s0 * s0 * s0)) return out;
+  if (!spans_3d(Y.determinant(), Y.trace())) return out;
   out.F = X * Y.inverse();
   const Mat3 P = searched_in_reference ? Mat3(B - out.F * A) : Mat3(A - out.F * B);
   const double affine = contract(P * S, P);
@@ -168,10 +176,9 @@ LocalStrain fit(const PairMoments& pairs, const FitCells& cells, Direct&& direct
     cross = 2.0 * contract(Q.transpose() * P, W);
     nonaffine = contract(Q.transpose() * Q, pairs.V());
   }
-  const double d2min = affine + cross + nonaffine;
-  out.d2min = d2min >= 1e-3 * (affine + nonaffine)
-                  ? d2min
-                  : direct(P, searched_in_reference ? Mat3(Mat3::Identity()) : Mat3(-out.F));
+  out.d2min = d2min_from_terms(affine, cross, nonaffine, [&] {
+    return direct(P, searched_in_reference ? Mat3(Mat3::Identity()) : Mat3(-out.F));
+  });
   out.degenerate = false;
   return out;
 }

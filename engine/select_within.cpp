@@ -118,11 +118,11 @@ bool select_path_available(SelectPath path) {
 std::size_t select_within(const double* x, const double* y, const double* z, std::size_t n,
                           double px, double py, double pz, double r2max, std::uint32_t* out,
                           SelectPath path) {
-  if (path == SelectPath::kAuto) {
-    path = select_path_available(SelectPath::kAvx)    ? SelectPath::kAvx
-           : select_path_available(SelectPath::kSse2) ? SelectPath::kSse2
-                                                      : SelectPath::kScalar;
-  }
+  // Resolved once: this runs once per atom.
+  static const SelectPath best = select_path_available(SelectPath::kAvx)    ? SelectPath::kAvx
+                                 : select_path_available(SelectPath::kSse2) ? SelectPath::kSse2
+                                                                            : SelectPath::kScalar;
+  if (path == SelectPath::kAuto) path = best;
   switch (path) {
 #ifdef MGS_SELECT_WITHIN_X86
     case SelectPath::kAvx:
